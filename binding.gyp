@@ -1,0 +1,43 @@
+{
+  "variables": {
+    "uvtls_shared_openssl%": "false",
+    "uvtls_werror%": "false"
+  },
+  "targets": [
+    {
+      "target_name": "uvtls",
+      "sources": [
+        "src/addon.c",
+        "src/context.c",
+        "src/session.c",
+        "src/transport.c",
+        "src/connection.c",
+        "src/listener.c",
+        "src/x509.c",
+        "src/errors.c",
+        "src/util.c",
+        "src/bio.c",
+        "src/rootstore.c",
+        "src/connection_info.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
+      "cflags_c": ["-std=gnu11"],
+      "conditions": [
+        ["uvtls_werror=='true'", { "cflags": ["-Werror"] }],
+        ["uvtls_shared_openssl=='true'", {
+          "libraries": ["-lssl", "-lcrypto"]
+        }]
+      ],
+      "configurations": {
+        "Release": {
+          "cflags": ["-O2"]
+        },
+        "Debug": {
+          "cflags": ["-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address"],
+          "ldflags": ["-fsanitize=address"]
+        }
+      }
+    }
+  ]
+}

@@ -1,0 +1,32 @@
+'use strict';
+// The tls defaults, writable as in Node and read at use time, so that a
+// program that changes tls.DEFAULT_MIN_VERSION changes later contexts.
+
+const crypto = require('crypto');
+
+function flagged(flag) {
+  const argv = process.execArgv;
+  const env = process.env.NODE_OPTIONS || '';
+  return argv.includes(flag) || env.split(/\s+/).includes(flag);
+}
+
+function defaultMinVersion() {
+  if (flagged('--tls-min-v1.0')) return 'TLSv1';
+  if (flagged('--tls-min-v1.1')) return 'TLSv1.1';
+  if (flagged('--tls-min-v1.3')) return 'TLSv1.3';
+  return 'TLSv1.2';
+}
+
+function defaultMaxVersion() {
+  if (flagged('--tls-max-v1.2')) return 'TLSv1.2';
+  return 'TLSv1.3';
+}
+
+const defaults = {
+  DEFAULT_CIPHERS: crypto.constants.defaultCipherList,
+  DEFAULT_ECDH_CURVE: 'auto',
+  DEFAULT_MIN_VERSION: defaultMinVersion(),
+  DEFAULT_MAX_VERSION: defaultMaxVersion(),
+};
+
+module.exports = defaults;

@@ -1,0 +1,269 @@
+'use strict';
+// tls.Server: a net.Server whose listening socket and accept loop are
+// native; each accepted connection arrives as a TLSSocket.
+
+const net = require('net');
+const dns = require('dns');
+const crypto = require('crypto');
+const binding = require('./native');
+const {
+  codes: {
+    ERR_INVALID_ARG_TYPE,
+    ERR_INVALID_ARG_VALUE,
+    ERR_SERVER_ALREADY_LISTEN,
+    ERR_SOCKET_BAD_PORT,
+    ERR_UVTLS_NOT_IMPLEMENTED,
+  },
+  uvExceptionWithHostPort,
+} = require('./errors');
+const { createSecureContext, isSecureContext } = require('./secure-context');
+const {
+  TLSSocket,
+  callbacks,
+  kAttach,
+  kStart,
+  onServerSocketClose,
+} = require('./socket');
+
+const kOwner = Symbol('kOwner');
+const kLookupAndListen = Symbol('kLookupAndListen');
+const kListenOn = Symbol('kListenOn');
+const kOnConnection = Symbol('kOnConnection');
+const kHandshakeTimeout = Symbol('kHandshakeTimeout');
+
+const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
+                        'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
+                        'secureProtocol', 'secureOptions', 'honorCipherOrder',
+                        'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
+                        'clientCertEngine', 'sessionIdContext', 'ticketKeys',
+                        'sessionTimeout'];
+const notBuiltServerOptions = ['SNICallback', 'ALPNProtocols', 'ALPNCallback',
+                               'pskCallback', 'pskIdentityHint', 'enableTrace',
+                               'pauseOnConnect'];
+
+function defaultSessionIdContext() {
+  return crypto.createHash('sha1').update(process.argv.join(' '))
+    .digest('hex').slice(0, 32);
+}
+
+class Server extends net.Server {
+  constructor(options, listener) {
+    if (typeof options === 'function') {
+      listener = options;
+      options = {};
+    } else if (options == null) {
+      options = {};
+    } else if (typeof options !== 'object') {
+      throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+    }
+    for (const name of notBuiltServerOptions) {
+      if (options[name] != null && options[name] !== false) {
+        throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${name} option`);
+      }
+    }
+    super({ allowHalfOpen: options.allowHalfOpen });
+    this._contexts = [];
+    this.requestCert = options.requestCert === true;
+    this.rejectUnauthorized = options.rejectUnauthorized !== false;
+    const timeout = options.handshakeTimeout ?? 120000;
+    if (typeof timeout !== 'number') {
+      throw new ERR_INVALID_ARG_TYPE('options.handshakeTimeout', 'number', timeout);
+    }
+    this[kHandshakeTimeout] = timeout;
+    this.setSecureContext(options);
+    if (listener) this.on('secureConnection', listener);
+  }
+
+  setSecureContext(options) {
+    if (options == null || typeof options !== 'object') {
+      throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+    }
+    if (options.secureContext != null) {
+      if (!isSecureContext(options.secureContext)) {
+        throw new ERR_INVALID_ARG_TYPE('options.secureContext', 'SecureContext',
+                                       options.secureContext);
+      }
+      this._sharedCreds = options.secureContext;
+      return;
+    }
+    const ctxOptions = {};
+    for (const name of contextOptions) {
+      if (options[name] !== undefined) {
+        ctxOptions[name] = options[name];
+        this[name] = options[name];
+      }
+    }
+    if (ctxOptions.sessionIdContext === undefined) {
+      ctxOptions.sessionIdContext = defaultSessionIdContext();
+    }
+    this._sharedCreds = createSecureContext(ctxOptions);
+  }
+
+  addContext() {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.addContext()');
+  }
+
+  getTicketKeys() {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.getTicketKeys()');
+  }
+
+  setTicketKeys() {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.setTicketKeys()');
+  }
+
+  listen(...args) {
+    const normalized = net._normalizeArgs(args);
+    let options = normalized[0];
+    const cb = normalized[1];
+    if (this._handle) throw new ERR_SERVER_ALREADY_LISTEN();
+    if (cb !== null && cb !== undefined) this.once('listening', cb);
+    const backlogArg = toNumber(args.length > 1 && args[1]) ||
+                       toNumber(args.length > 2 && args[2]);
+    options = options._handle || options.handle || options;
+    if (options instanceof net.Server || typeof options.fd === 'number' ||
+        options._handle !== undefined && options !== normalized[0]) {
+      throw new ERR_UVTLS_NOT_IMPLEMENTED('Listening on an existing handle or fd');
+    }
+    if (options.signal) {
+      throw new ERR_UVTLS_NOT_IMPLEMENTED('The signal option of listen()');
+    }
+    const backlog = options.backlog || backlogArg || 511;
+    if (typeof options.port === 'number' || typeof options.port === 'string') {
+      const port = validatePort(options.port);
+      if (options.host) this[kLookupAndListen](options.host, port, backlog, options);
+      else this[kListenOn](null, port, 4, backlog, options);
+      return this;
+    }
+    if (options.port === undefined && 'port' in options && !options.path) {
+      this[kListenOn](null, 0, 4, backlog, options);
+      return this;
+    }
+    if (options.path) {
+      this[kListenOn](String(options.path), -1, -1, backlog, options);
+      return this;
+    }
+    if (!('port' in options) && !('path' in options)) {
+      throw new ERR_INVALID_ARG_VALUE('options', options,
+                                      'must have the property "port" or "path"');
+    }
+    throw new ERR_INVALID_ARG_VALUE('options', options);
+  }
+
+  [kLookupAndListen](host, port, backlog, options) {
+    dns.lookup(host, (err, address, family) => {
+      if (err) {
+        this.emit('error', err);
+        return;
+      }
+      this[kListenOn](address, port, family, backlog, options);
+    });
+  }
+
+  // Binds and listens; errors are emitted on the next tick, as net does.
+  [kListenOn](address, port, family, backlog, options) {
+    const isPipe = family === -1;
+    let handle = new binding.Listener(isPipe);
+    let err;
+    if (isPipe) {
+      err = handle.bind(address);
+    } else if (address === null) {
+      err = handle.bind('::', port, 6, false);
+      if (err) {
+        handle.close();
+        handle = new binding.Listener(false);
+        err = handle.bind('0.0.0.0', port, 4, false);
+        address = '0.0.0.0';
+      } else {
+        address = '::';
+      }
+    } else {
+      err = handle.bind(address, port, family, !!options.ipv6Only);
+    }
+    if (!err) err = handle.listen(backlog);
+    if (err) {
+      handle.close();
+      const ex = uvExceptionWithHostPort(err, 'listen', address, isPipe ? undefined : port);
+      process.nextTick(() => this.emit('error', ex));
+      return;
+    }
+    handle[kOwner] = this;
+    this._handle = handle;
+    if (isPipe) this._pipeName = address;
+    this._connectionKey = `${family}:${address}:${port}`;
+    if (this._unref) handle.unref();
+    process.nextTick(() => {
+      if (this._handle) this.emit('listening');
+    });
+  }
+
+  // A socket was accepted (or accepting failed).
+  [kOnConnection](status, handle) {
+    if (status < 0) {
+      this.emit('error', uvExceptionWithHostPort(status, 'accept'));
+      return;
+    }
+    if (this.maxConnections && this._connections >= this.maxConnections) {
+      handle.close();
+      return;
+    }
+    const socket = new TLSSocket(null, {
+      isServer: true,
+      server: this,
+      secureContext: this._sharedCreds,
+      requestCert: this.requestCert,
+      rejectUnauthorized: this.rejectUnauthorized,
+      handshakeTimeout: this[kHandshakeTimeout],
+      allowHalfOpen: this.allowHalfOpen,
+    });
+    socket[kAttach](handle);
+    socket.server = this;
+    socket._server = this;
+    this._connections++;
+    socket.on('secure', onServerSocketSecure);
+    socket.on('close', onServerSocketClose);
+    this.emit('connection', socket);
+    if (!socket.destroyed) socket[kStart]();
+  }
+}
+
+
+callbacks.onconnection = function onconnection(status, handle) {
+  const server = this[kOwner];
+  if (server) server[kOnConnection](status, handle);
+  else if (handle) handle.close();
+};
+
+function onServerSocketSecure() {
+  if (this._tlsOptions.requestCert) {
+    const verifyError = this._handle.verifyError();
+    if (verifyError) {
+      this.authorizationError = verifyError.code;
+      if (this._tlsOptions.rejectUnauthorized) this.destroy();
+    } else {
+      this.authorized = true;
+    }
+  }
+  this.secureConnecting = false;
+  if (!this.destroyed && this._releaseControl()) {
+    this._tlsOptions.server.emit('secureConnection', this);
+  }
+}
+
+function toNumber(x) {
+  return (x = Number(x)) >= 0 ? x : false;
+}
+
+function validatePort(port) {
+  if ((typeof port !== 'number' && typeof port !== 'string') ||
+      (typeof port === 'string' && port.trim() === '') ||
+      +port !== (+port >>> 0) || +port > 0xFFFF) {
+    throw new ERR_SOCKET_BAD_PORT('options.port', port);
+  }
+  return +port;
+}
+
+function createServer(options, listener) {
+  return new Server(options, listener);
+}
+
+module.exports = { Server, createServer };

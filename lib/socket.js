@@ -1,0 +1,459 @@
+'use strict';
+// TLSSocket: a net.Socket whose bytes move in C. The stream methods
+// (_read, _write, _writev, _final, _destroy) drive the native Connection;
+// the native side calls back once per event, with plaintext only.
+
+const net = require('net');
+const dns = require('dns');
+const { Buffer } = require('buffer');
+const binding = require('./native');
+const {
+  codes: {
+    ERR_INVALID_ARG_TYPE,
+    ERR_SOCKET_BAD_PORT,
+    ERR_TLS_HANDSHAKE_TIMEOUT,
+    ERR_TLS_SNI_FROM_SERVER,
+    ERR_UVTLS_NOT_IMPLEMENTED,
+  },
+  connResetException,
+  errnoException,
+  exceptionWithHostPort,
+} = require('./errors');
+const certificates = require('./certificates');
+
+const UV_ENOTCONN = -107;
+const UV_ECANCELED = -125;
+
+const kOwner = Symbol('kOwner');
+const kConnectAddress = Symbol('kConnectAddress');
+const kWriteGeneric = Symbol('kWriteGeneric');
+const kOptions = Symbol('kOptions');
+const kWantRead = Symbol('kWantRead');
+const kPendingWrite = Symbol('kPendingWrite');
+const kWriteCb = Symbol('kWriteCb');
+const kShutdownCb = Symbol('kShutdownCb');
+const kBytesRead = Symbol('kBytesRead');
+const kBytesWritten = Symbol('kBytesWritten');
+const kCloseHadError = Symbol('kCloseHadError');
+const kServername = Symbol('kServername');
+const kHandshakeTimer = Symbol('kHandshakeTimer');
+const kErrorEmitted = Symbol('kErrorEmitted');
+
+// The native side's callbacks; `this` is the Connection, [kOwner] the socket.
+const callbacks = {
+  onconnect(status) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnConnect](status);
+  },
+  onhandshake() {
+    const socket = this[kOwner];
+    if (socket) socket[kOnHandshake]();
+  },
+  ondata(chunk) {
+    const socket = this[kOwner];
+    if (!socket) return false;
+    socket[kBytesRead] += chunk.length;
+    socket._unrefTimer();
+    return socket.push(chunk);
+  },
+  onend() {
+    const socket = this[kOwner];
+    if (!socket) return;
+    if (!socket._secureEstablished) {
+      socket[kOnEndBeforeSecure]();
+      return;
+    }
+    socket.push(null);
+    socket.read(0);
+  },
+  onerror(error, syscall) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    if (typeof error === 'number') error = errnoException(error, syscall);
+    socket[kOnError](error);
+  },
+  onwrite(status) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    const cb = socket[kWriteCb];
+    socket[kWriteCb] = null;
+    if (cb) cb(status < 0 ? errnoException(status, 'write') : null);
+  },
+  onshutdown(status) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    const cb = socket[kShutdownCb];
+    socket[kShutdownCb] = null;
+    if (cb) cb(status < 0 && status !== UV_ENOTCONN ? errnoException(status, 'shutdown') : null);
+  },
+  onclose() {
+    const socket = this[kOwner];
+    if (!socket) return;
+    this[kOwner] = null;
+    // A write in flight when the socket closed completes, as in net.
+    const cb = socket[kWriteCb];
+    socket[kWriteCb] = null;
+    if (cb) cb(null);
+    socket.emit('close', socket[kCloseHadError]);
+  },
+  onconnection: null, // set by server.js
+};
+
+const kOnConnect = Symbol('kOnConnect');
+const kOnHandshake = Symbol('kOnHandshake');
+const kOnError = Symbol('kOnError');
+const kOnEndBeforeSecure = Symbol('kOnEndBeforeSecure');
+const kAttach = Symbol('kAttach');
+const kConnect = Symbol('kConnect');
+const kStart = Symbol('kStart');
+
+const notBuiltOptions = ['ALPNProtocols', 'ALPNCallback', 'SNICallback', 'session',
+                         'requestOCSP', 'pskCallback', 'enableTrace', 'onread'];
+
+class TLSSocket extends net.Socket {
+  constructor(socket, options) {
+    if (socket !== undefined && socket !== null) {
+      throw new ERR_UVTLS_NOT_IMPLEMENTED(
+        'Wrapping an existing socket or stream (new tls.TLSSocket(socket))');
+    }
+    const tlsOptions = { ...options };
+    for (const name of notBuiltOptions) {
+      if (tlsOptions[name] != null && !(name === 'ALPNProtocols' &&
+          Array.isArray(tlsOptions[name]) && tlsOptions[name].length === 0)) {
+        throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${name} option`);
+      }
+    }
+    super({
+      allowHalfOpen: tlsOptions.allowHalfOpen,
+      highWaterMark: tlsOptions.highWaterMark,
+      signal: tlsOptions.signal,
+    });
+    this._tlsOptions = tlsOptions;
+    this._secureEstablished = false;
+    this._securePending = false;
+    this._newSessionPending = false;
+    this._controlReleased = false;
+    this.secureConnecting = true;
+    this._SNICallback = null;
+    this.servername = null;
+    this.alpnProtocol = null;
+    this.authorized = false;
+    this.authorizationError = null;
+    this.encrypted = true;
+    this.ssl = null;
+    this[kPendingWrite] = null;
+    this[kWriteCb] = null;
+    this[kShutdownCb] = null;
+    this[kWantRead] = false;
+    this[kBytesRead] = 0;
+    this[kBytesWritten] = 0;
+    this[kCloseHadError] = false;
+    this[kServername] = null;
+    this[kHandshakeTimer] = null;
+    this[kErrorEmitted] = false;
+    this[kOptions] = null;
+    if (tlsOptions.isServer) this.on('error', onServerSocketError);
+  }
+
+  [kAttach](handle) {
+    handle[kOwner] = this;
+    this._handle = handle;
+    this.ssl = handle;
+  }
+
+  // Connects a client socket by address or path; the handshake follows.
+  [kConnect](options) {
+    this.connecting = true;
+    if (options.path) {
+      this[kAttach](new binding.Connection(true));
+      this._handle.connect(String(options.path));
+      return;
+    }
+    const port = options.port;
+    if ((typeof port !== 'number' && typeof port !== 'string') ||
+        (typeof port === 'string' && port.trim() === '') ||
+        +port !== (+port >>> 0) || +port > 0xFFFF) {
+      throw new ERR_SOCKET_BAD_PORT('Port', port);
+    }
+    const host = options.host || 'localhost';
+    this[kAttach](new binding.Connection(false));
+    const family = net.isIP(host);
+    if (family) {
+      process.nextTick(() => this[kConnectAddress](host, +port, family));
+      return;
+    }
+    const lookup = options.lookup || dns.lookup;
+    const lookupOptions = { family: options.family || 0, hints: options.hints || 0 };
+    lookup(host, lookupOptions, (err, address, addressType) => {
+      this.emit('lookup', err, address, addressType, host);
+      if (!this.connecting) return;
+      if (err) {
+        process.nextTick(() => this.destroy(err));
+        return;
+      }
+      this[kConnectAddress](address, +port, addressType);
+    });
+  }
+
+  [kConnectAddress](address, port, family) {
+    if (!this._handle || !this.connecting) return;
+    this[kOptions].remote = { address, port };
+    const err = this._handle.connect(address, port, family);
+    if (err) this.destroy(exceptionWithHostPort(err, 'connect', address, port));
+  }
+
+  [kOnConnect](status) {
+    if (!this.connecting) return;
+    this.connecting = false;
+    if (status < 0) {
+      const remote = this[kOptions].remote || {};
+      this.destroy(remote.address ?
+        exceptionWithHostPort(status, 'connect', remote.address, remote.port) :
+        errnoException(status, 'connect', this[kOptions].path));
+      return;
+    }
+    this._sockname = null;
+    this.emit('connect');
+    this.emit('ready');
+    if (this.destroyed) return;
+    this[kStart]();
+    if (this.readable && !this.isPaused()) this.read(0);
+  }
+
+  // Sets up the TLS session on the connected socket and starts the handshake.
+  [kStart]() {
+    const opts = this._tlsOptions;
+    this._handle.setup(opts.secureContext.context, !!opts.isServer,
+                       this[kServername], !!opts.requestCert,
+                       !!opts.rejectUnauthorized);
+    if (opts.isServer && opts.handshakeTimeout > 0) {
+      this[kHandshakeTimer] = setTimeout(() => {
+        this[kHandshakeTimer] = null;
+        this.destroy(new ERR_TLS_HANDSHAKE_TIMEOUT());
+      }, opts.handshakeTimeout).unref();
+    }
+    const err = this._handle.start();
+    if (err) this.destroy(errnoException(err, 'read'));
+  }
+
+  [kOnHandshake]() {
+    clearTimeout(this[kHandshakeTimer]);
+    this[kHandshakeTimer] = null;
+    this._secureEstablished = true;
+    this.servername = this._handle.getServername();
+    this.alpnProtocol = false;
+    this.emit('secure');
+    if (this.destroyed || !this._handle) return;
+    const pending = this[kPendingWrite];
+    this[kPendingWrite] = null;
+    if (pending) this[kWriteGeneric](pending[0], pending[1], pending[2], pending[3]);
+    if (this[kWantRead] && this._handle) this._handle.readStart();
+  }
+
+  // The peer hung up during the handshake: ECONNRESET, as Node reports it.
+  [kOnEndBeforeSecure]() {
+    if (this._tlsOptions.isServer) {
+      this.destroy();
+      return;
+    }
+    const options = this[kOptions] || {};
+    const error = connResetException('Client network socket disconnected ' +
+                                     'before secure TLS connection was established');
+    error.path = options.path;
+    error.host = options.host;
+    error.port = options.port;
+    error.localAddress = options.localAddress;
+    this[kOnError](error);
+  }
+
+  [kOnError](err) {
+    if (this._hadError) return;
+    this._hadError = true;
+    this.destroy(err);
+  }
+
+  _releaseControl() {
+    if (this._controlReleased) return false;
+    this._controlReleased = true;
+    this.removeListener('error', onServerSocketError);
+    return true;
+  }
+
+  _read() {
+    this[kWantRead] = true;
+    if (this._handle && this._secureEstablished && !this.connecting) {
+      this._handle.readStart();
+    }
+  }
+
+  _write(data, encoding, cb) {
+    this[kWriteGeneric](false, data, encoding, cb);
+  }
+
+  _writev(chunks, cb) {
+    this[kWriteGeneric](true, chunks, null, cb);
+  }
+
+  [kWriteGeneric](writev, data, encoding, cb) {
+    if (!this._secureEstablished) {
+      this[kPendingWrite] = [writev, data, encoding, cb];
+      return;
+    }
+    if (!this._handle) {
+      cb(errnoException(-32, 'write'));
+      return;
+    }
+    this._unrefTimer();
+    let result;
+    if (writev) {
+      const buffers = new Array(data.length);
+      for (let i = 0; i < data.length; i++) {
+        const { chunk, encoding: enc } = data[i];
+        buffers[i] = typeof chunk === 'string' ? Buffer.from(chunk, enc) : chunk;
+        this[kBytesWritten] += buffers[i].length;
+      }
+      result = this._handle.writev(buffers);
+    } else {
+      const buffer = typeof data === 'string' ? Buffer.from(data, encoding) : data;
+      this[kBytesWritten] += buffer.length;
+      result = this._handle.write(buffer);
+    }
+    if (typeof result !== 'number') cb(result);
+    else if (result < 0) cb(errnoException(result, 'write'));
+    else if (result === 1) this[kWriteCb] = cb;
+    else cb();
+  }
+
+  _final(cb) {
+    if (this.pending || this.connecting || (this._handle && !this._secureEstablished)) {
+      this.once('secure', () => this._final(cb));
+      return;
+    }
+    if (!this._handle) {
+      cb();
+      return;
+    }
+    const err = this._handle.shutdown();
+    if (err === 0) this[kShutdownCb] = cb;
+    else if (err === UV_ENOTCONN) cb();
+    else cb(errnoException(err, 'shutdown'));
+  }
+
+  _destroy(exception, cb) {
+    clearTimeout(this[kHandshakeTimer]);
+    this[kHandshakeTimer] = null;
+    this.connecting = false;
+    this.setTimeout(0);
+    const pending = this[kPendingWrite];
+    this[kPendingWrite] = null;
+    if (this._handle) {
+      this[kCloseHadError] = !!exception;
+      this._handle.close();
+      this._handle = null;
+      this.ssl = null;
+      this._sockname = null;
+      cb(exception);
+    } else {
+      cb(exception);
+      process.nextTick(() => this.emit('close', !!exception));
+    }
+    if (pending) pending[3](null);
+    if (this._server) {
+      this._server._connections--;
+      if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
+    }
+  }
+
+  get bytesRead() {
+    return this[kBytesRead];
+  }
+
+  get bytesWritten() {
+    let bytes = this[kBytesWritten];
+    const pending = this[kPendingWrite];
+    const chunks = [...this.writableBuffer];
+    if (pending) {
+      if (pending[0]) chunks.push(...pending[1]);
+      else chunks.push({ chunk: pending[1], encoding: pending[2] });
+    }
+    for (const { chunk, encoding } of chunks) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    }
+    return bytes;
+  }
+
+  setServername(name) {
+    if (typeof name !== 'string') throw new ERR_INVALID_ARG_TYPE('name', 'string', name);
+    if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
+    this[kServername] = name;
+  }
+
+  getPeerCertificate(detailed) {
+    if (!this._handle) return null;
+    return certificates.peerCertificate(this._handle, !!detailed) || {};
+  }
+
+  getCertificate() {
+    if (!this._handle) return null;
+    return certificates.legacyObject(this._handle.getCertificate()) || {};
+  }
+
+  getPeerX509Certificate() {
+    if (!this._handle) return undefined;
+    const chain = this._handle.getPeerCertificateChain(false);
+    return chain && chain.length > 0 ? certificates.x509(chain[0]) : undefined;
+  }
+
+  getX509Certificate() {
+    if (!this._handle) return undefined;
+    const der = this._handle.getCertificate();
+    return der ? certificates.x509(der) : undefined;
+  }
+
+  getCipher() {
+    return this._handle ? this._handle.getCipher() : null;
+  }
+
+  getProtocol() {
+    return this._handle ? this._handle.getProtocol() : null;
+  }
+
+  isSessionReused() {
+    return this._handle ? this._handle.isSessionReused() : false;
+  }
+}
+
+
+for (const method of ['getSession', 'getTLSTicket', 'setSession', 'getFinished',
+                      'getPeerFinished', 'exportKeyingMaterial', 'renegotiate',
+                      'disableRenegotiation', 'setMaxSendFragment',
+                      'getEphemeralKeyInfo', 'getSharedSigalgs', 'enableTrace']) {
+  TLSSocket.prototype[method] = function notImplemented() {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED(`TLSSocket.prototype.${method}()`);
+  };
+}
+
+// Before a server socket is handed to the application, its errors go to
+// the server's tlsClientError event.
+function onServerSocketError(err) {
+  if (this._controlReleased || this[kErrorEmitted]) return;
+  this[kErrorEmitted] = true;
+  this._tlsOptions.server.emit('tlsClientError', err, this);
+}
+
+// A peer that hangs up during a server-side handshake is a tlsClientError.
+function onServerSocketClose(hadError) {
+  if (hadError || this._controlReleased || this[kErrorEmitted]) return;
+  this[kErrorEmitted] = true;
+  this._tlsOptions.server.emit('tlsClientError', connResetException('socket hang up'), this);
+}
+
+module.exports = {
+  TLSSocket,
+  callbacks,
+  kAttach,
+  kConnect,
+  kStart,
+  kOptions,
+  onServerSocketClose,
+};

@@ -1,0 +1,202 @@
+'use strict';
+// uvtls: the node:tls API with the TLS engine and sockets in C.
+
+const net = require('net');
+const { Buffer } = require('buffer');
+const binding = require('./native');
+const defaults = require('./defaults');
+const { codes: { ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_UVTLS_NOT_IMPLEMENTED } } =
+  require('./errors');
+const { checkServerIdentity } = require('./identity');
+const { SecureContext, createSecureContext } = require('./secure-context');
+const { TLSSocket, callbacks, kConnect, kOptions } = require('./socket');
+const { Server, createServer } = require('./server');
+
+binding.setCallbacks(callbacks);
+
+function getAllowUnauthorized() {
+  const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
+  if (allow && !getAllowUnauthorized.warned) {
+    getAllowUnauthorized.warned = true;
+    process.emitWarning('Setting the NODE_TLS_REJECT_UNAUTHORIZED ' +
+                        'environment variable to \'0\' makes TLS connections ' +
+                        'and HTTPS requests insecure by disabling ' +
+                        'certificate verification.');
+  }
+  return allow;
+}
+
+// connect(options[, cb]), connect(port[, host][, options][, cb]),
+// connect(path[, options][, cb])
+function normalizeConnectArgs(args) {
+  const normalized = net._normalizeArgs(args);
+  const options = normalized[0];
+  const cb = normalized[1];
+  if (args[1] !== null && typeof args[1] === 'object') {
+    Object.assign(options, args[1]);
+  } else if (args[2] !== null && typeof args[2] === 'object') {
+    Object.assign(options, args[2]);
+  }
+  return [options, cb];
+}
+
+let ipServernameWarned = false;
+
+// Verifies the server once the handshake is done, then secureConnect.
+function onConnectSecure() {
+  const options = this[kOptions];
+  let verifyError = this._handle.verifyError();
+  if (!verifyError && !this.isSessionReused()) {
+    const hostname = options.servername || options.host || 'localhost';
+    const cert = this.getPeerCertificate(true);
+    verifyError = options.checkServerIdentity(hostname, cert);
+  }
+  if (verifyError) {
+    this.authorized = false;
+    this.authorizationError = verifyError.code || verifyError.message;
+    if (options.rejectUnauthorized === undefined) options.rejectUnauthorized = true;
+    if (options.rejectUnauthorized) {
+      this.destroy(verifyError);
+      return;
+    }
+  } else {
+    this.authorized = true;
+  }
+  this.secureConnecting = false;
+  this.emit('secureConnect');
+}
+
+function connect(...args) {
+  const [opts, cb] = normalizeConnectArgs(args);
+  const options = {
+    rejectUnauthorized: !getAllowUnauthorized(),
+    ciphers: defaults.DEFAULT_CIPHERS,
+    checkServerIdentity,
+    minDHSize: 1024,
+    ...opts,
+  };
+  if (!options.keepAlive) options.singleUse = true;
+  if (typeof options.checkServerIdentity !== 'function') {
+    throw new ERR_INVALID_ARG_TYPE('options.checkServerIdentity', 'Function',
+                                   options.checkServerIdentity);
+  }
+  if (typeof options.minDHSize !== 'number') {
+    throw new ERR_INVALID_ARG_TYPE('options.minDHSize', 'number', options.minDHSize);
+  }
+  if (options.minDHSize < 1) {
+    throw new ERR_OUT_OF_RANGE('options.minDHSize', '>= 1', options.minDHSize);
+  }
+  if (options.socket != null) {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED('The socket option of tls.connect()');
+  }
+  const context = options.secureContext || createSecureContext(options);
+  const socket = new TLSSocket(null, {
+    allowHalfOpen: options.allowHalfOpen,
+    pipe: !!options.path,
+    secureContext: context,
+    isServer: false,
+    requestCert: true,
+    rejectUnauthorized: options.rejectUnauthorized !== false,
+    session: options.session,
+    ALPNProtocols: options.ALPNProtocols,
+    requestOCSP: options.requestOCSP,
+    enableTrace: options.enableTrace,
+    pskCallback: options.pskCallback,
+    highWaterMark: options.highWaterMark,
+    onread: options.onread,
+    signal: options.signal,
+  });
+  socket[kOptions] = options;
+  if (cb) socket.once('secureConnect', cb);
+  if (options.timeout) socket.setTimeout(options.timeout);
+  socket[kConnect](options);
+  socket._releaseControl();
+  if (options.servername) {
+    if (!ipServernameWarned && net.isIP(options.servername)) {
+      process.emitWarning('Setting the TLS ServerName to an IP address is not ' +
+                          'permitted by RFC 6066. This will be ignored in a ' +
+                          'future version.', 'DeprecationWarning', 'DEP0123');
+      ipServernameWarned = true;
+    }
+    socket.setServername(options.servername);
+  }
+  socket.on('secure', onConnectSecure);
+  return socket;
+}
+
+let ciphers;
+function getCiphers() {
+  if (!ciphers) {
+    const names = binding.getCiphers().concat([
+      'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+      'TLS_AES_128_GCM_SHA256', 'TLS_AES_128_CCM_8_SHA256',
+      'TLS_AES_128_CCM_SHA256']);
+    ciphers = [...new Set(names.map((name) => name.toLowerCase()))].sort();
+  }
+  return ciphers.slice();
+}
+
+// ALPN protocol names to the wire format: each prefixed by its length.
+function convertALPNProtocols(protocols, out) {
+  if (Array.isArray(protocols)) {
+    const parts = [];
+    for (const p of protocols) {
+      const name = Buffer.isBuffer(p) || ArrayBuffer.isView(p) ? Buffer.from(p) : Buffer.from(String(p));
+      if (name.length > 255) {
+        throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
+                                   `${parts.length / 2}`, '<= 255', name.length);
+      }
+      parts.push(Buffer.from([name.length]), name);
+    }
+    out.ALPNProtocols = Buffer.concat(parts);
+  } else if (ArrayBuffer.isView(protocols)) {
+    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
+      protocols.byteOffset, protocols.byteOffset + protocols.byteLength));
+  }
+}
+
+function createSecurePair() {
+  throw new ERR_UVTLS_NOT_IMPLEMENTED('tls.createSecurePair()');
+}
+
+function defaultAccessor(name) {
+  return {
+    get() { return defaults[name]; },
+    set(value) { defaults[name] = value; },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+let rootCertificates;
+
+module.exports = {
+  CLIENT_RENEG_LIMIT: 3,
+  CLIENT_RENEG_WINDOW: 600,
+};
+for (const name of ['DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE', 'DEFAULT_MIN_VERSION',
+                    'DEFAULT_MAX_VERSION']) {
+  Object.defineProperty(module.exports, name, defaultAccessor(name));
+}
+module.exports.getCiphers = getCiphers;
+Object.defineProperty(module.exports, 'rootCertificates', {
+  get() {
+    if (!rootCertificates) {
+      rootCertificates = Object.freeze([...require('./builtin').rootCertificates]);
+    }
+    return rootCertificates;
+  },
+  enumerable: true,
+  configurable: false,
+});
+Object.assign(module.exports, {
+  convertALPNProtocols,
+  checkServerIdentity,
+  createSecureContext,
+  SecureContext,
+  TLSSocket,
+  Server,
+  createServer,
+  connect,
+  createSecurePair,
+});

@@ -1,0 +1,237 @@
+/* Module entry: checks the OpenSSL it runs on, creates the per-environment
+ * state and exports the native classes. */
+
+#include "addon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+#include <openssl/ssl.h>
+
+#include "connection.h"
+#include "context.h"
+#include "listener.h"
+#include "util.h"
+
+#define READ_BUF_SIZE  (64 * 1024)
+#define PLAIN_BUF_SIZE (64 * 1024)
+
+static const char *const callback_names[CB_COUNT] = {
+    "onconnect", "onhandshake", "ondata",  "onend",        "onerror",
+    "onwrite",   "onshutdown",  "onclose", "onconnection",
+};
+
+instance_t *instance_get(napi_env env) {
+  instance_t *inst = NULL;
+
+  if (napi_get_instance_data(env, (void **)&inst) != napi_ok || inst == NULL)
+    util_throw(env, "ERR_UVTLS_INTERNAL", "uvtls is not initialized");
+  return inst;
+}
+
+void instance_track(instance_t *inst, live_handle_t *h) {
+  h->next = inst->live.next;
+  h->prev = &inst->live;
+  inst->live.next->prev = h;
+  inst->live.next = h;
+  inst->live_count++;
+}
+
+void instance_untrack(instance_t *inst, live_handle_t *h) {
+  if (h->next == NULL)
+    return;
+  h->prev->next = h->next;
+  h->next->prev = h->prev;
+  h->next = h->prev = NULL;
+  inst->live_count--;
+  if (inst->tearing_down && inst->live_count == 0 &&
+      inst->cleanup_hook != NULL) {
+    napi_remove_async_cleanup_hook(inst->cleanup_hook);
+    inst->cleanup_hook = NULL;
+  }
+}
+
+napi_value instance_call(instance_t *inst, napi_async_context async_ctx,
+                         napi_value recv, int which, size_t argc,
+                         const napi_value *argv) {
+  napi_env env = inst->env;
+  napi_value fn, result = NULL, error;
+  napi_status status;
+
+  if (inst->callbacks[which] == NULL ||
+      napi_get_reference_value(env, inst->callbacks[which], &fn) != napi_ok)
+    return NULL;
+  status = napi_make_callback(env, async_ctx, recv, fn, argc, argv, &result);
+  if (status == napi_pending_exception) {
+    /* From a libuv callback this is an uncaught exception, as in Node. */
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+    return NULL;
+  }
+  return status == napi_ok ? result : NULL;
+}
+
+/* setCallbacks({ onconnect, ondata, ... }) */
+static napi_value set_callbacks(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  instance_t *inst = instance_get(env);
+
+  (void)self;
+  if (inst == NULL)
+    return NULL;
+  for (int i = 0; i < CB_COUNT; i++) {
+    napi_value fn;
+    napi_valuetype type;
+    NAPI_CALL(env,
+              napi_get_named_property(env, argv[0], callback_names[i], &fn));
+    NAPI_CALL(env, napi_typeof(env, fn, &type));
+    if (type != napi_function)
+      return util_throw_type(env, "ERR_INVALID_ARG_TYPE", callback_names[i]);
+    if (inst->callbacks[i] != NULL)
+      napi_delete_reference(env, inst->callbacks[i]);
+    NAPI_CALL(env, napi_create_reference(env, fn, 1, &inst->callbacks[i]));
+  }
+  return util_undefined(env);
+}
+
+/* getCiphers(): the TLS 1.2 and 1.3 cipher names OpenSSL enables. */
+static napi_value get_ciphers(napi_env env, napi_callback_info info) {
+  SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+  SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+  STACK_OF(SSL_CIPHER) * ciphers;
+  napi_value result;
+
+  (void)info;
+  if (ssl == NULL) {
+    SSL_CTX_free(ctx);
+    return util_throw(env, "ERR_UVTLS_INTERNAL", "SSL_new failed");
+  }
+  napi_create_array(env, &result);
+  ciphers = SSL_get_ciphers(ssl);
+  for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++) {
+    const SSL_CIPHER *cipher = sk_SSL_CIPHER_value(ciphers, i);
+    napi_set_element(env, result, (uint32_t)i,
+                     util_string(env, SSL_CIPHER_get_name(cipher)));
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  return result;
+}
+
+static void close_live_handles(void *arg) {
+  instance_t *inst = arg;
+  live_handle_t *h = inst->live.next;
+
+  while (h != &inst->live) {
+    live_handle_t *next = h->next;
+    h->force_close(h);
+    h = next;
+  }
+}
+
+/* Environment teardown (a Worker ending): every open handle is closed and
+ * teardown waits for their close callbacks. */
+static void on_teardown(napi_async_cleanup_hook_handle handle, void *arg) {
+  instance_t *inst = arg;
+
+  inst->tearing_down = 1;
+  inst->cleanup_hook = handle;
+  if (inst->live_count == 0) {
+    napi_remove_async_cleanup_hook(handle);
+    inst->cleanup_hook = NULL;
+    return;
+  }
+  close_live_handles(inst);
+}
+
+static void instance_free(napi_env env, void *data, void *hint) {
+  instance_t *inst = data;
+
+  (void)hint;
+  for (int i = 0; i < CB_COUNT; i++) {
+    if (inst->callbacks[i] != NULL)
+      napi_delete_reference(env, inst->callbacks[i]);
+  }
+  if (inst->connection_ctor != NULL)
+    napi_delete_reference(env, inst->connection_ctor);
+  free(inst->read_buf.base);
+  free(inst->plain_buf);
+  free(inst);
+}
+
+static instance_t *instance_new(napi_env env) {
+  instance_t *inst = calloc(1, sizeof(*inst));
+
+  if (inst == NULL)
+    return NULL;
+  inst->env = env;
+  inst->live.next = inst->live.prev = &inst->live;
+  inst->read_buf.size = READ_BUF_SIZE;
+  inst->read_buf.base = malloc(READ_BUF_SIZE);
+  inst->plain_size = PLAIN_BUF_SIZE;
+  inst->plain_buf = malloc(PLAIN_BUF_SIZE);
+  if (inst->read_buf.base == NULL || inst->plain_buf == NULL ||
+      napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
+    instance_free(env, inst, NULL);
+    return NULL;
+  }
+  return inst;
+}
+
+static int check_openssl(napi_env env) {
+  unsigned long running = OpenSSL_version_num() >> 28;
+  char msg[256];
+
+  if (running == OPENSSL_VERSION_MAJOR)
+    return 1;
+  snprintf(msg, sizeof(msg),
+           "uvtls was built against OpenSSL %d.x but this process runs "
+           "OpenSSL %lu.x (%s); rebuild uvtls with `npm rebuild uvtls`",
+           OPENSSL_VERSION_MAJOR, running, OpenSSL_version(OPENSSL_VERSION));
+  util_throw(env, "ERR_UVTLS_OPENSSL_MISMATCH", msg);
+  return 0;
+}
+
+static void set_class(napi_env env, napi_value exports, const char *name,
+                      napi_value cls) {
+  if (cls != NULL)
+    napi_set_named_property(env, exports, name, cls);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  static const napi_property_descriptor functions[] = {
+      METHOD("setCallbacks", set_callbacks),
+      METHOD("setRootCerts", root_store_init),
+      METHOD("getCiphers", get_ciphers),
+  };
+  instance_t *inst;
+  napi_value connection;
+
+  if (!check_openssl(env))
+    return NULL;
+  if ((inst = instance_new(env)) == NULL)
+    return util_throw(env, "ERR_UVTLS_INTERNAL", "cannot initialize uvtls");
+  NAPI_CALL(env, napi_set_instance_data(env, inst, instance_free, NULL));
+  NAPI_CALL(env, napi_add_async_cleanup_hook(env, on_teardown, inst,
+                                             &inst->cleanup_hook));
+  /* The hook handle is only meaningful once teardown starts. */
+  inst->cleanup_hook = NULL;
+
+  connection = connection_define(env);
+  if (connection == NULL)
+    return NULL;
+  NAPI_CALL(env,
+            napi_create_reference(env, connection, 1, &inst->connection_ctor));
+  set_class(env, exports, "Connection", connection);
+  set_class(env, exports, "SecureContext", context_define(env));
+  set_class(env, exports, "Listener", listener_define(env));
+  NAPI_CALL(env, napi_define_properties(env, exports, ARRAY_SIZE(functions),
+                                        functions));
+  util_set_string(env, exports, "opensslVersion",
+                  OpenSSL_version(OPENSSL_VERSION));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,59 @@
+#ifndef UVTLS_ADDON_H
+#define UVTLS_ADDON_H
+
+/* Per-environment state: each Node environment (the main thread, every
+ * Worker) has its own loop, callbacks, read buffers and live handles. */
+
+#include <node_api.h>
+#include <uv.h>
+
+#include "transport.h"
+
+enum {
+  CB_ONCONNECT,
+  CB_ONHANDSHAKE,
+  CB_ONDATA,
+  CB_ONEND,
+  CB_ONERROR,
+  CB_ONWRITE,
+  CB_ONSHUTDOWN,
+  CB_ONCLOSE,
+  CB_ONCONNECTION,
+  CB_COUNT
+};
+
+typedef struct live_handle live_handle_t;
+
+/* A libuv handle that must be closed before the environment goes away. */
+struct live_handle {
+  live_handle_t *prev;
+  live_handle_t *next;
+  void (*force_close)(live_handle_t *h);
+};
+
+typedef struct instance {
+  napi_env env;
+  uv_loop_t *loop;
+  napi_ref callbacks[CB_COUNT];
+  napi_ref connection_ctor;
+  read_buffer_t read_buf; /* ciphertext from sockets */
+  char *plain_buf;        /* plaintext out of OpenSSL */
+  size_t plain_size;
+  int plain_busy;
+  live_handle_t live; /* list head */
+  int live_count;
+  int tearing_down;
+  napi_async_cleanup_hook_handle cleanup_hook;
+} instance_t;
+
+instance_t *instance_get(napi_env env);
+void instance_track(instance_t *inst, live_handle_t *h);
+void instance_untrack(instance_t *inst, live_handle_t *h);
+
+/* Calls callbacks[which] with `recv` as `this` through napi_make_callback;
+ * an exception becomes an uncaught exception. Returns the result or NULL. */
+napi_value instance_call(instance_t *inst, napi_async_context async_ctx,
+                         napi_value recv, int which, size_t argc,
+                         const napi_value *argv);
+
+#endif

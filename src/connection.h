@@ -1,0 +1,51 @@
+#ifndef UVTLS_CONNECTION_H
+#define UVTLS_CONNECTION_H
+
+/* One TLS connection: a session (the TLS state machine) on a transport (the
+ * socket), tied to its JavaScript object. */
+
+#include <node_api.h>
+
+#include "addon.h"
+#include "session.h"
+#include "transport.h"
+
+typedef struct connection {
+  live_handle_t live;
+  instance_t *inst;
+  napi_env env;
+  napi_ref self_ref; /* strong while the socket is open */
+  napi_async_context async_ctx;
+  transport_t transport;
+  session_t session;
+  int has_session;
+  int js_reading;       /* JavaScript wants plaintext */
+  int js_write_pending; /* a JavaScript write waits for queued bytes */
+  int handle_open;
+  int js_gone; /* the JavaScript object was collected */
+  int ended;   /* end of stream delivered */
+  int failed;  /* a fatal error delivered */
+} connection_t;
+
+napi_value connection_define(napi_env env);
+/* The connection behind a JavaScript Connection object, or NULL. */
+connection_t *connection_unwrap(napi_env env, napi_value v);
+
+/* Getters on the connection's socket and TLS state (connection_info.c). */
+napi_value connection_getpeername(napi_env env, napi_callback_info info);
+napi_value connection_getsockname(napi_env env, napi_callback_info info);
+napi_value connection_set_no_delay(napi_env env, napi_callback_info info);
+napi_value connection_set_keep_alive(napi_env env, napi_callback_info info);
+napi_value connection_get_protocol(napi_env env, napi_callback_info info);
+napi_value connection_get_cipher(napi_env env, napi_callback_info info);
+napi_value connection_get_servername(napi_env env, napi_callback_info info);
+napi_value connection_verify_error(napi_env env, napi_callback_info info);
+napi_value connection_get_peer_chain(napi_env env, napi_callback_info info);
+napi_value connection_get_certificate(napi_env env, napi_callback_info info);
+napi_value connection_is_session_reused(napi_env env, napi_callback_info info);
+
+/* Fills out.address/family/port from a socket address; 0 or a uv error. */
+int connection_fill_address(napi_env env, napi_value out,
+                            const struct sockaddr_storage *addr);
+
+#endif

@@ -1,0 +1,401 @@
+#include "context.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
+#include "errors.h"
+#include "util.h"
+
+static void context_finalize(napi_env env, void *data, void *hint) {
+  context_t *c = data;
+
+  (void)env;
+  (void)hint;
+  SSL_CTX_free(c->ctx);
+  free(c);
+}
+
+static context_t *unwrap(napi_env env, napi_value self) {
+  context_t *c = NULL;
+
+  if (napi_unwrap(env, self, (void **)&c) != napi_ok || c == NULL ||
+      c->ctx == NULL) {
+    util_throw_type(env, "ERR_INVALID_THIS",
+                    "Value of \"this\" must be of "
+                    "type SecureContext");
+    return NULL;
+  }
+  return c;
+}
+
+SSL_CTX *context_from_value(napi_env env, napi_value v) {
+  context_t *c = unwrap(env, v);
+  return c != NULL ? c->ctx : NULL;
+}
+
+/* new SecureContext(minVersion, maxVersion) */
+static napi_value context_new(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 2, argv, self);
+  context_t *c = calloc(1, sizeof(*c));
+
+  if (c == NULL)
+    return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+  c->ctx = SSL_CTX_new(TLS_method());
+  if (c->ctx == NULL) {
+    free(c);
+    return errors_throw_queue(env, "SSL_CTX_new");
+  }
+  SSL_CTX_set_min_proto_version(c->ctx, util_get_int(env, argv[0], 0));
+  SSL_CTX_set_max_proto_version(c->ctx, util_get_int(env, argv[1], 0));
+  /* Sessions are resumed through tickets or the application's own cache,
+   * never through OpenSSL's internal server cache. */
+  SSL_CTX_set_session_cache_mode(
+      c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
+                  SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
+  SSL_CTX_set_mode(c->ctx, SSL_MODE_RELEASE_BUFFERS);
+  if (napi_wrap(env, self, c, context_finalize, NULL, NULL) != napi_ok) {
+    SSL_CTX_free(c->ctx);
+    free(c);
+    return util_throw(env, "ERR_UVTLS_INTERNAL", "napi_wrap failed");
+  }
+  return self;
+}
+
+static BIO *bio_from_value(napi_env env, napi_value v) {
+  const char *data;
+  size_t len;
+
+  if (!util_get_bytes(env, v, &data, &len)) {
+    util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+    return NULL;
+  }
+  return BIO_new_mem_buf(data, (int)len);
+}
+
+static int password_cb(char *buf, int size, int rwflag, void *u) {
+  const char *pass = u;
+  size_t len;
+
+  (void)rwflag;
+  if (pass == NULL)
+    return -1;
+  len = strlen(pass);
+  if (len > (size_t)size)
+    len = (size_t)size;
+  memcpy(buf, pass, len);
+  return (int)len;
+}
+
+/* setKey(pem, passphrase?) */
+static napi_value context_set_key(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 2, argv, self);
+  context_t *c = unwrap(env, self);
+  char *pass = NULL;
+  EVP_PKEY *key;
+  BIO *bio;
+  int ok;
+
+  if (c == NULL)
+    return NULL;
+  if (!util_is_nullish(env, argv[1]) &&
+      (pass = util_get_string(env, argv[1])) == NULL)
+    return NULL;
+  bio = bio_from_value(env, argv[0]);
+  if (bio == NULL) {
+    free(pass);
+    return NULL;
+  }
+  ERR_clear_error();
+  key = PEM_read_bio_PrivateKey(bio, NULL, password_cb, pass);
+  BIO_free(bio);
+  free(pass);
+  if (key == NULL)
+    return errors_throw_queue(env, "PEM_read_bio_PrivateKey");
+  ok = SSL_CTX_use_PrivateKey(c->ctx, key);
+  EVP_PKEY_free(key);
+  if (!ok)
+    return errors_throw_queue(env, "SSL_CTX_use_PrivateKey");
+  return util_undefined(env);
+}
+
+/* setCert(pem): the leaf, then any intermediates that follow it. */
+static napi_value context_set_cert(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  X509 *leaf, *extra;
+  BIO *bio;
+
+  if (c == NULL)
+    return NULL;
+  if ((bio = bio_from_value(env, argv[0])) == NULL)
+    return NULL;
+  ERR_clear_error();
+  leaf = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL);
+  if (leaf == NULL) {
+    BIO_free(bio);
+    return errors_throw_queue(env, "PEM_read_bio_X509_AUX");
+  }
+  if (SSL_CTX_use_certificate(c->ctx, leaf) != 1) {
+    X509_free(leaf);
+    BIO_free(bio);
+    return errors_throw_queue(env, "SSL_CTX_use_certificate");
+  }
+  X509_free(leaf);
+  SSL_CTX_clear_chain_certs(c->ctx);
+  while ((extra = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+    int ok = SSL_CTX_add0_chain_cert(c->ctx, extra);
+    if (!ok) {
+      X509_free(extra);
+      BIO_free(bio);
+      return errors_throw_queue(env, "SSL_CTX_add0_chain_cert");
+    }
+  }
+  BIO_free(bio);
+  /* The loop ends on PEM's "no start line": that is the end of input. */
+  ERR_clear_error();
+  return util_undefined(env);
+}
+
+/* The context's own store, copied from the shared one if it was shared. */
+static X509_STORE *own_store(context_t *c) {
+  X509_STORE *shared, *store;
+  STACK_OF(X509_OBJECT) * objs;
+
+  if (!c->shares_root_store)
+    return SSL_CTX_get_cert_store(c->ctx);
+  shared = SSL_CTX_get_cert_store(c->ctx);
+  store = X509_STORE_new();
+  if (store == NULL)
+    return NULL;
+  objs = X509_STORE_get0_objects(shared);
+  for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+    X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+    if (x != NULL)
+      X509_STORE_add_cert(store, x);
+  }
+  SSL_CTX_set_cert_store(c->ctx, store);
+  c->shares_root_store = 0;
+  return store;
+}
+
+/* addCACert(pem): every certificate in it becomes trusted. */
+static napi_value context_add_ca_cert(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  X509_STORE *store;
+  X509 *x509;
+  BIO *bio;
+
+  if (c == NULL)
+    return NULL;
+  if ((bio = bio_from_value(env, argv[0])) == NULL)
+    return NULL;
+  store = own_store(c);
+  while (store != NULL &&
+         (x509 = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) != NULL) {
+    X509_STORE_add_cert(store, x509);
+    SSL_CTX_add_client_CA(c->ctx, x509);
+    X509_free(x509);
+  }
+  BIO_free(bio);
+  ERR_clear_error();
+  return util_undefined(env);
+}
+
+/* addRootCerts(): trust the process-wide default roots. */
+static napi_value context_add_root_certs(napi_env env,
+                                         napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = unwrap(env, self);
+  X509_STORE *roots;
+
+  (void)argv;
+  if (c == NULL)
+    return NULL;
+  roots = root_store_get();
+  if (roots == NULL)
+    return util_throw(env, "ERR_UVTLS_INTERNAL", "root store not built");
+  SSL_CTX_set1_cert_store(c->ctx, roots);
+  c->shares_root_store = 1;
+  return util_undefined(env);
+}
+
+typedef int (*ctx_string_setter)(SSL_CTX *, const char *);
+
+static napi_value set_string(napi_env env, napi_callback_info info,
+                             ctx_string_setter setter, const char *what) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  char *value;
+  int ok;
+
+  if (c == NULL || (value = util_get_string(env, argv[0])) == NULL)
+    return NULL;
+  ERR_clear_error();
+  ok = setter(c->ctx, value);
+  free(value);
+  if (ok != 1)
+    return errors_throw_queue(env, what);
+  return util_undefined(env);
+}
+
+static int set_cipher_list(SSL_CTX *ctx, const char *list) {
+  /* An empty list deliberately leaves only TLS 1.3 suites. */
+  if (SSL_CTX_set_cipher_list(ctx, list) == 1 || list[0] == '\0') {
+    ERR_clear_error();
+    return 1;
+  }
+  return 0;
+}
+
+static int set_ciphersuites(SSL_CTX *ctx, const char *list) {
+  return SSL_CTX_set_ciphersuites(ctx, list);
+}
+
+static int set_groups(SSL_CTX *ctx, const char *list) {
+  return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+
+static int set_sigalgs(SSL_CTX *ctx, const char *list) {
+  return (int)SSL_CTX_set1_sigalgs_list(ctx, list);
+}
+
+static napi_value context_set_ciphers(napi_env env, napi_callback_info info) {
+  return set_string(env, info, set_cipher_list, "SSL_CTX_set_cipher_list");
+}
+
+static napi_value context_set_cipher_suites(napi_env env,
+                                            napi_callback_info info) {
+  return set_string(env, info, set_ciphersuites, "SSL_CTX_set_ciphersuites");
+}
+
+/* setECDHCurve(list): "auto" keeps OpenSSL's default groups. */
+static napi_value context_set_ecdh_curve(napi_env env,
+                                         napi_callback_info info) {
+  return set_string(env, info, set_groups, "Failed to set ECDH curve");
+}
+
+static napi_value context_set_sigalgs(napi_env env, napi_callback_info info) {
+  return set_string(env, info, set_sigalgs, "SSL_CTX_set1_sigalgs_list");
+}
+
+static napi_value context_set_options(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  int64_t options = 0;
+
+  if (c == NULL)
+    return NULL;
+  NAPI_CALL(env, napi_get_value_int64(env, argv[0], &options));
+  SSL_CTX_set_options(c->ctx, (uint64_t)options);
+  return util_undefined(env);
+}
+
+static napi_value context_set_proto(napi_env env, napi_callback_info info,
+                                    int max) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  int version = util_get_int(env, argv[0], 0);
+
+  if (c == NULL)
+    return NULL;
+  if (max)
+    SSL_CTX_set_max_proto_version(c->ctx, version);
+  else
+    SSL_CTX_set_min_proto_version(c->ctx, version);
+  return util_undefined(env);
+}
+
+static napi_value context_set_min_proto(napi_env env, napi_callback_info info) {
+  return context_set_proto(env, info, 0);
+}
+
+static napi_value context_set_max_proto(napi_env env, napi_callback_info info) {
+  return context_set_proto(env, info, 1);
+}
+
+static napi_value context_get_min_proto(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = unwrap(env, self);
+
+  (void)argv;
+  return c != NULL ? util_int(env, SSL_CTX_get_min_proto_version(c->ctx))
+                   : NULL;
+}
+
+static napi_value context_get_max_proto(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = unwrap(env, self);
+
+  (void)argv;
+  return c != NULL ? util_int(env, SSL_CTX_get_max_proto_version(c->ctx))
+                   : NULL;
+}
+
+static napi_value context_set_session_id_context(napi_env env,
+                                                 napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  const char *data;
+  size_t len;
+
+  if (c == NULL)
+    return NULL;
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  if (len > SSL_MAX_SID_CTX_LENGTH)
+    len = SSL_MAX_SID_CTX_LENGTH;
+  if (SSL_CTX_set_session_id_context(c->ctx, (const unsigned char *)data,
+                                     (unsigned int)len) != 1)
+    return errors_throw_queue(env, "SSL_CTX_set_session_id_context");
+  return util_undefined(env);
+}
+
+/* getCertificate(): the context's own leaf, DER, or null. */
+static napi_value context_get_certificate(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = unwrap(env, self);
+  unsigned char *der = NULL;
+  napi_value result;
+  X509 *cert;
+  int len;
+
+  (void)argv;
+  if (c == NULL)
+    return NULL;
+  cert = SSL_CTX_get0_certificate(c->ctx);
+  if (cert == NULL || (len = i2d_X509(cert, &der)) <= 0) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  result = util_buffer_copy(env, der, (size_t)len);
+  OPENSSL_free(der);
+  return result;
+}
+
+napi_value context_define(napi_env env) {
+  static const napi_property_descriptor methods[] = {
+      METHOD("setKey", context_set_key),
+      METHOD("setCert", context_set_cert),
+      METHOD("addCACert", context_add_ca_cert),
+      METHOD("addRootCerts", context_add_root_certs),
+      METHOD("setCiphers", context_set_ciphers),
+      METHOD("setCipherSuites", context_set_cipher_suites),
+      METHOD("setECDHCurve", context_set_ecdh_curve),
+      METHOD("setSigalgs", context_set_sigalgs),
+      METHOD("setOptions", context_set_options),
+      METHOD("setMinProto", context_set_min_proto),
+      METHOD("setMaxProto", context_set_max_proto),
+      METHOD("getMinProto", context_get_min_proto),
+      METHOD("getMaxProto", context_get_max_proto),
+      METHOD("setSessionIdContext", context_set_session_id_context),
+      METHOD("getCertificate", context_get_certificate),
+  };
+  return util_define_class(env, "SecureContext", context_new, methods,
+                           ARRAY_SIZE(methods));
+}

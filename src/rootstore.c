@@ -1,0 +1,92 @@
+#include "context.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+#include <uv.h>
+
+#include "errors.h"
+#include "util.h"
+
+/* One X509_STORE shared by every context of every thread in the process;
+ * contexts take references to it, so it is parsed once. */
+static X509_STORE *root_store;
+static uv_mutex_t root_lock;
+static uv_once_t root_lock_once = UV_ONCE_INIT;
+
+static void root_lock_init(void) {
+  uv_mutex_init(&root_lock);
+}
+
+static int add_pem(X509_STORE *store, const char *pem, size_t len) {
+  BIO *bio = BIO_new_mem_buf(pem, (int)len);
+  X509 *x509;
+  int added = 0;
+
+  if (bio == NULL)
+    return 0;
+  while ((x509 = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+    if (X509_STORE_add_cert(store, x509) == 1)
+      added++;
+    X509_free(x509);
+  }
+  BIO_free(bio);
+  ERR_clear_error();
+  return added;
+}
+
+/* setRootCerts(array of PEM strings): builds the store unless built. */
+napi_value root_store_init(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  uint32_t count = 0;
+  X509_STORE *store;
+
+  (void)self;
+  uv_once(&root_lock_once, root_lock_init);
+  uv_mutex_lock(&root_lock);
+  if (root_store != NULL) {
+    uv_mutex_unlock(&root_lock);
+    return util_bool(env, 0);
+  }
+  uv_mutex_unlock(&root_lock);
+
+  NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
+  store = X509_STORE_new();
+  if (store == NULL)
+    return errors_throw_queue(env, "X509_STORE_new");
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    char *pem;
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok)
+      continue;
+    pem = util_get_string(env, item);
+    if (pem == NULL) {
+      X509_STORE_free(store);
+      return NULL;
+    }
+    add_pem(store, pem, strlen(pem));
+    free(pem);
+  }
+
+  uv_mutex_lock(&root_lock);
+  if (root_store == NULL) {
+    root_store = store;
+    store = NULL;
+  }
+  uv_mutex_unlock(&root_lock);
+  X509_STORE_free(store); /* another thread won the race */
+  return util_bool(env, 1);
+}
+
+X509_STORE *root_store_get(void) {
+  X509_STORE *store;
+
+  uv_once(&root_lock_once, root_lock_init);
+  uv_mutex_lock(&root_lock);
+  store = root_store;
+  uv_mutex_unlock(&root_lock);
+  return store;
+}

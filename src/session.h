@@ -1,0 +1,47 @@
+#ifndef UVTLS_SESSION_H
+#define UVTLS_SESSION_H
+
+/* The TLS state machine of one connection: ciphertext in, ciphertext out.
+ * Knows nothing of sockets or of JavaScript. */
+
+#include <stddef.h>
+#include <openssl/ssl.h>
+
+typedef enum {
+  SESSION_OK = 0,     /* progress made (handshake done / bytes read) */
+  SESSION_WANT_INPUT, /* needs more ciphertext from the peer */
+  SESSION_CLOSED,     /* the peer sent close_notify */
+  SESSION_ERROR       /* fatal; the OpenSSL error queue says why */
+} session_status_t;
+
+typedef struct session {
+  SSL *ssl;
+  BIO *in;  /* ciphertext received from the peer */
+  BIO *out; /* ciphertext to send to the peer */
+  int is_server;
+  int handshake_done;
+  int shutdown_sent;
+} session_t;
+
+int session_init(session_t *s, SSL_CTX *ctx, int is_server);
+void session_free(session_t *s);
+
+/* Hands received ciphertext to the session. */
+int session_feed(session_t *s, const char *data, size_t len);
+/* Drives the handshake: SESSION_OK once it completed. */
+session_status_t session_handshake(session_t *s);
+/* Decrypts into buf; *nread is set on SESSION_OK. */
+session_status_t session_read(session_t *s, char *buf, size_t cap,
+                              size_t *nread);
+/* True while decrypted bytes or unprocessed ciphertext wait inside. */
+int session_has_input(const session_t *s);
+/* Encrypts all of data into the outgoing buffer. */
+session_status_t session_write(session_t *s, const char *data, size_t len);
+/* Queues close_notify. */
+void session_shutdown(session_t *s);
+
+/* The ciphertext waiting to be sent, and its release once taken. */
+size_t session_out_peek(session_t *s, const char **data);
+void session_out_consume(session_t *s, size_t n);
+
+#endif

@@ -1,0 +1,154 @@
+#include "transport.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct write_req {
+  uv_write_t req;
+  transport_t *transport;
+  size_t len;
+  int notify;
+  char data[];
+} write_req_t;
+
+static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
+  transport_t *t = container_of(handle, transport_t, h.handle);
+
+  (void)suggested;
+  buf->base = t->read_buf->base;
+  buf->len = t->read_buf->size;
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
+  transport_t *t = container_of(stream, transport_t, h.stream);
+
+  if (nread == 0)
+    return;
+  t->cb->on_read(t, nread, buf->base);
+}
+
+static void on_connect(uv_connect_t *req, int status) {
+  transport_t *t = container_of(req, transport_t, connect_req);
+
+  if (status == UV_ECANCELED)
+    return; /* closed before it connected */
+  t->cb->on_connect(t, status);
+}
+
+static void on_write_done(uv_write_t *req, int status) {
+  write_req_t *w = container_of(req, write_req_t, req);
+  transport_t *t = w->transport;
+  int notify = w->notify;
+
+  t->queued_bytes -= w->len;
+  free(w);
+  t->cb->on_write(t, status, notify);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  transport_t *t = container_of(req, transport_t, shutdown_req);
+
+  if (status == UV_ECANCELED)
+    return;
+  t->cb->on_shutdown(t, status);
+}
+
+static void on_close(uv_handle_t *handle) {
+  transport_t *t = container_of(handle, transport_t, h.handle);
+
+  t->cb->on_close(t);
+}
+
+int transport_init(transport_t *t, uv_loop_t *loop, int is_pipe,
+                   const transport_callbacks_t *cb, read_buffer_t *read_buf) {
+  int err;
+
+  memset(t, 0, sizeof(*t));
+  t->cb = cb;
+  t->read_buf = read_buf;
+  t->is_pipe = is_pipe;
+  if (is_pipe)
+    err = uv_pipe_init(loop, &t->h.pipe, 0);
+  else
+    err = uv_tcp_init(loop, &t->h.tcp);
+  return err;
+}
+
+int transport_connect_tcp(transport_t *t, const struct sockaddr *addr) {
+  return uv_tcp_connect(&t->connect_req, &t->h.tcp, addr, on_connect);
+}
+
+void transport_connect_pipe(transport_t *t, const char *path) {
+  uv_pipe_connect(&t->connect_req, &t->h.pipe, path, on_connect);
+}
+
+int transport_read_start(transport_t *t) {
+  int err;
+
+  if (t->reading || t->closing)
+    return 0;
+  err = uv_read_start(&t->h.stream, on_alloc, on_read);
+  if (err == 0)
+    t->reading = 1;
+  return err;
+}
+
+void transport_read_stop(transport_t *t) {
+  if (!t->reading)
+    return;
+  uv_read_stop(&t->h.stream);
+  t->reading = 0;
+}
+
+int transport_write(transport_t *t, const char *data, size_t len, int notify) {
+  uv_buf_t buf;
+  write_req_t *w;
+  int n, err;
+
+  if (t->closing)
+    return UV_EPIPE;
+  buf = uv_buf_init((char *)data, (unsigned int)len);
+  n = uv_try_write(&t->h.stream, &buf, 1);
+  if (n == (int)len)
+    return 0;
+  if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS)
+    return n;
+  if (n < 0)
+    n = 0;
+
+  w = malloc(sizeof(*w) + (len - (size_t)n));
+  if (w == NULL)
+    return UV_ENOMEM;
+  w->transport = t;
+  w->len = len - (size_t)n;
+  w->notify = notify;
+  memcpy(w->data, data + n, w->len);
+  buf = uv_buf_init(w->data, (unsigned int)w->len);
+  err = uv_write(&w->req, &t->h.stream, &buf, 1, on_write_done);
+  if (err != 0) {
+    free(w);
+    return err;
+  }
+  t->queued_bytes += w->len;
+  return 1;
+}
+
+int transport_shutdown(transport_t *t) {
+  if (t->closing)
+    return UV_ENOTCONN;
+  return uv_shutdown(&t->shutdown_req, &t->h.stream, on_shutdown);
+}
+
+void transport_close(transport_t *t) {
+  if (t->closing)
+    return;
+  t->closing = 1;
+  t->reading = 0;
+  uv_close(&t->h.handle, on_close);
+}
+
+int transport_is_closing(const transport_t *t) {
+  return t->closing;
+}

@@ -1,0 +1,15 @@
+#ifndef UVTLS_X509_H
+#define UVTLS_X509_H
+
+/* Certificates out to JavaScript, as DER that lib/ turns into Node's
+ * certificate objects. */
+
+#include <node_api.h>
+#include <openssl/ssl.h>
+
+napi_value x509_to_der(napi_env env, X509 *cert);
+/* The peer's chain, leaf first. `detailed` follows issuers through the
+ * peer's chain and then the trust store, up to a self-signed root. */
+napi_value x509_peer_chain(napi_env env, SSL *ssl, int detailed);
+
+#endif
