@@ -95,12 +95,13 @@ defineError('ERR_INVALID_ARG_VALUE', TypeError, (name, value, reason = 'is inval
   const kind = name.includes('.') ? 'property' : 'argument';
   return `The ${kind} '${name}' ${reason}. Received ${inspected}`;
 });
-defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value) => {
+defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value, replace = false) => {
   let received = util.inspect(value);
   if (Number.isInteger(value) && Math.abs(value) > 2 ** 32) {
     received = String(value).replace(/(\d)(?=(\d{3})+$)/g, '$1_');
   }
-  return `The value of "${name}" is out of range. It must be ${range}. Received ${received}`;
+  const what = replace ? name : `The value of "${name}" is out of range.`;
+  return `${what} It must be ${range}. Received ${received}`;
 });
 defineError('ERR_MISSING_ARGS', TypeError, (...names) =>
   `The ${names.map((n) => `"${n}"`).join(' and ')} argument${names.length > 1 ? 's' : ''} must be specified`);
@@ -119,6 +120,7 @@ defineError('ERR_TLS_INVALID_PROTOCOL_VERSION', TypeError,
             (protocol, x) => `${util.inspect(protocol)} is not a valid ${x} TLS protocol version`);
 defineError('ERR_TLS_PROTOCOL_VERSION_CONFLICT', TypeError,
             (prev, used) => `TLS protocol version ${prev} conflicts with secureProtocol ${used}`);
+defineError('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError, (msg) => msg);
 defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a SecureContext`);
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,

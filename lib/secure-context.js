@@ -3,16 +3,19 @@
 // the SSL_CTX in C.
 
 const { Buffer } = require('buffer');
+const { isAnyArrayBuffer } = require('util').types;
 const crypto = require('crypto');
 const binding = require('./native');
 const { codes } = require('./errors');
 const {
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_ARG_VALUE,
+  ERR_OUT_OF_RANGE,
   ERR_TLS_INVALID_PROTOCOL_VERSION,
   ERR_TLS_PROTOCOL_VERSION_CONFLICT,
   ERR_UVTLS_NOT_IMPLEMENTED,
   ERR_CRYPTO_OPERATION_FAILED,
+  ERR_TLS_INVALID_PROTOCOL_METHOD,
 } = codes;
 const defaults = require('./defaults');
 
@@ -43,7 +46,8 @@ function toVersion(which, value, fallback) {
 }
 
 function isKeyOrCert(value) {
-  return typeof value === 'string' || ArrayBuffer.isView(value);
+  return typeof value === 'string' || ArrayBuffer.isView(value) ||
+    isAnyArrayBuffer(value);
 }
 
 function validateKeyOrCert(name, value) {
@@ -57,6 +61,7 @@ function validateKeyOrCert(name, value) {
 function toBuffer(value) {
   if (typeof value === 'string') return Buffer.from(value);
   if (Buffer.isBuffer(value)) return value;
+  if (isAnyArrayBuffer(value)) return Buffer.from(value);
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
@@ -64,20 +69,52 @@ function validateString(value, name) {
   if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, 'string', value);
 }
 
-const notBuilt = ['pfx', 'crl', 'dhparam', 'ticketKeys', 'sessionTimeout',
-                  'privateKeyEngine', 'privateKeyIdentifier', 'clientCertEngine'];
+const notBuilt = ['pfx', 'crl', 'dhparam', 'privateKeyEngine',
+                  'privateKeyIdentifier', 'clientCertEngine'];
+
+// secureProtocol method names and the versions they pin; 0 is OpenSSL's
+// lowest or highest.
+const protocolMethods = {
+  TLS_method: [0, 0],
+  TLSv1_method: [0x0301, 0x0301],
+  'TLSv1_1_method': [0x0302, 0x0302],
+  'TLSv1_2_method': [TLS1_2_VERSION, TLS1_2_VERSION],
+  'TLSv1_3_method': [TLS1_3_VERSION, TLS1_3_VERSION],
+};
+for (const name of Object.keys(protocolMethods)) {
+  const base = name.slice(0, -'_method'.length);
+  protocolMethods[`${base}_client_method`] = protocolMethods[name];
+  protocolMethods[`${base}_server_method`] = protocolMethods[name];
+}
+protocolMethods.SSLv23_method = protocolMethods.TLS_method;
+protocolMethods.SSLv23_client_method = protocolMethods.TLS_method;
+protocolMethods.SSLv23_server_method = protocolMethods.TLS_method;
+
+function versionsOfMethod(method) {
+  if (typeof method !== 'string') {
+    throw new ERR_INVALID_ARG_TYPE('secureProtocol', 'string', method);
+  }
+  const versions = protocolMethods[method];
+  if (versions) return versions;
+  if (/^SSLv[23]_/.test(method)) {
+    throw new ERR_TLS_INVALID_PROTOCOL_METHOD(`${method.slice(0, 5)} methods disabled`);
+  }
+  throw new ERR_TLS_INVALID_PROTOCOL_METHOD(`Unknown method: ${method}`);
+}
 
 class SecureContext {
   constructor(secureProtocol, secureOptions, minVersion, maxVersion) {
-    if (secureProtocol != null) {
-      throw new ERR_UVTLS_NOT_IMPLEMENTED('The secureProtocol option');
-    }
     if (secureOptions != null &&
         (typeof secureOptions !== 'number' || !Number.isInteger(secureOptions))) {
       throw new ERR_INVALID_ARG_TYPE('secureOptions', 'number', secureOptions);
     }
-    const min = toVersion('minimum', minVersion, defaults.DEFAULT_MIN_VERSION);
-    const max = toVersion('maximum', maxVersion, defaults.DEFAULT_MAX_VERSION);
+    let min, max;
+    if (secureProtocol == null) {
+      min = toVersion('minimum', minVersion, defaults.DEFAULT_MIN_VERSION);
+      max = toVersion('maximum', maxVersion, defaults.DEFAULT_MAX_VERSION);
+    } else {
+      [min, max] = versionsOfMethod(secureProtocol);
+    }
     this.context = new binding.SecureContext(min, max);
     if (secureOptions) this.context.setOptions(secureOptions);
   }
@@ -93,20 +130,28 @@ function processCiphers(ciphers, name) {
   return { cipherList, cipherSuites };
 }
 
+// key: a PEM, or an array of PEMs and { pem, passphrase } objects.
 function setKeys(context, key, passphrase, name) {
-  const keys = Array.isArray(key) ? key : [key];
-  for (const item of keys) {
+  if (!Array.isArray(key)) {
+    setKey(context, key, passphrase, name);
+    return;
+  }
+  for (const item of key) {
     const pem = item?.pem !== undefined ? item.pem : item;
     const pass = item?.passphrase !== undefined ? item.passphrase : passphrase;
-    validateKeyOrCert(`${name}.key`, pem);
-    if (pass != null) validateString(pass, `${name}.passphrase`);
-    context.setKey(toBuffer(pem), pass);
+    setKey(context, pem, pass, name);
   }
+}
+
+function setKey(context, pem, passphrase, name) {
+  validateKeyOrCert(`${name}.key`, pem);
+  if (passphrase != null) validateString(passphrase, `${name}.passphrase`);
+  context.setKey(toBuffer(pem), passphrase);
 }
 
 function configure(context, options, name) {
   const { ca, cert, key, passphrase, ciphers, ecdhCurve, sigalgs,
-          sessionIdContext } = options;
+          sessionIdContext, ticketKeys, sessionTimeout } = options;
 
   for (const option of notBuilt) {
     if (options[option] != null) {
@@ -158,6 +203,27 @@ function configure(context, options, name) {
   if (sessionIdContext) {
     validateString(sessionIdContext, `${name}.sessionIdContext`);
     context.setSessionIdContext(Buffer.from(sessionIdContext));
+  }
+  if (ticketKeys !== undefined && ticketKeys !== null) {
+    if (!ArrayBuffer.isView(ticketKeys)) {
+      throw new ERR_INVALID_ARG_TYPE(`${name}.ticketKeys`,
+                                     ['Buffer', 'TypedArray', 'DataView'], ticketKeys);
+    }
+    if (ticketKeys.byteLength !== 48) {
+      throw new ERR_INVALID_ARG_VALUE(`${name}.ticketKeys`, ticketKeys.byteLength,
+                                      'must be exactly 48 bytes');
+    }
+    context.setTicketKeys(toBuffer(ticketKeys));
+  }
+  if (sessionTimeout !== undefined && sessionTimeout !== null) {
+    if (typeof sessionTimeout !== 'number') {
+      throw new ERR_INVALID_ARG_TYPE(`${name}.sessionTimeout`, 'number', sessionTimeout);
+    }
+    if (!Number.isInteger(sessionTimeout) || sessionTimeout < 0 || sessionTimeout > 2 ** 31 - 1) {
+      throw new ERR_OUT_OF_RANGE(`${name}.sessionTimeout`, `>= 0 && <= ${2 ** 31 - 1}`,
+                                 sessionTimeout);
+    }
+    context.setSessionTimeout(sessionTimeout);
   }
 }
 

@@ -99,6 +99,11 @@ class Server extends net.Server {
     this._sharedCreds = createSecureContext(ctxOptions);
   }
 
+  address() {
+    if (this._pipeName) return this._pipeName;
+    return super.address();
+  }
+
   addContext() {
     throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.addContext()');
   }
@@ -266,4 +271,11 @@ function createServer(options, listener) {
   return new Server(options, listener);
 }
 
-module.exports = { Server, createServer };
+// Like Node's, the constructor may also be called without `new`.
+const CallableServer = new Proxy(Server, {
+  apply(target, thisArg, args) {
+    return new target(...args);
+  },
+});
+
+module.exports = { Server: CallableServer, createServer };

@@ -247,7 +247,9 @@ class TLSSocket extends net.Socket {
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
     if (pending) this[kWriteGeneric](pending[0], pending[1], pending[2], pending[3]);
+    // Like net, read ahead up to highWaterMark so that EOF is noticed.
     if (this[kWantRead] && this._handle) this._handle.readStart();
+    else if (this.readable && this._handle) this.read(0);
   }
 
   // The peer hung up during the handshake: ECONNRESET, as Node reports it.
@@ -321,7 +323,9 @@ class TLSSocket extends net.Socket {
     if (typeof result !== 'number') cb(result);
     else if (result < 0) cb(errnoException(result, 'write'));
     else if (result === 1) this[kWriteCb] = cb;
-    else cb();
+    // Completed writes are acknowledged on the next tick, as Node's TLS
+    // does; writes made meanwhile reach _writev as one batch.
+    else process.nextTick(cb);
   }
 
   _final(cb) {

@@ -5,8 +5,14 @@ const net = require('net');
 const { Buffer } = require('buffer');
 const binding = require('./native');
 const defaults = require('./defaults');
-const { codes: { ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_UVTLS_NOT_IMPLEMENTED } } =
-  require('./errors');
+const {
+  codes: {
+    ERR_INVALID_ARG_TYPE,
+    ERR_OUT_OF_RANGE,
+    ERR_TLS_INVALID_CONTEXT,
+    ERR_UVTLS_NOT_IMPLEMENTED,
+  },
+} = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { SecureContext, createSecureContext } = require('./secure-context');
 const { TLSSocket, callbacks, kConnect, kOptions } = require('./socket');
@@ -144,7 +150,8 @@ function convertALPNProtocols(protocols, out) {
       const name = Buffer.isBuffer(p) || ArrayBuffer.isView(p) ? Buffer.from(p) : Buffer.from(String(p));
       if (name.length > 255) {
         throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
-                                   `${parts.length / 2}`, '<= 255', name.length);
+                                   `${parts.length / 2} exceeds the maximum length.`,
+                                   '<= 255', name.length, true);
       }
       parts.push(Buffer.from([name.length]), name);
     }
@@ -155,7 +162,10 @@ function convertALPNProtocols(protocols, out) {
   }
 }
 
-function createSecurePair() {
+function createSecurePair(context) {
+  if (context != null && !(context instanceof SecureContext)) {
+    throw new ERR_TLS_INVALID_CONTEXT('context');
+  }
   throw new ERR_UVTLS_NOT_IMPLEMENTED('tls.createSecurePair()');
 }
 

@@ -112,10 +112,13 @@ static void deliver_plaintext(connection_t *c) {
     flush_out(c, 0);
     if (filled > 0) {
       chunk = util_buffer_copy(c->env, buf, filled);
+      c->read_requested = 0;
       result = call_js(c, CB_ONDATA, 1, &chunk);
       if (result != NULL)
         napi_get_value_bool(c->env, result, &more);
-      if (!more)
+      /* A full buffer stops reading, unless the stream asked for more
+       * while the chunk was being pushed. */
+      if (!more && !c->read_requested)
         c->js_reading = 0;
     }
     if (!alive(c) || st == SESSION_WANT_INPUT)
@@ -410,6 +413,7 @@ static napi_value connection_read_start(napi_env env, napi_callback_info info) {
 
   (void)argv;
   c->js_reading = 1;
+  c->read_requested = 1;
   if (!alive(c) || !c->has_session)
     return util_undefined(env);
   if (c->session.handshake_done && session_has_input(&c->session))

@@ -20,6 +20,7 @@ typedef struct connection {
   session_t session;
   int has_session;
   int js_reading;       /* JavaScript wants plaintext */
+  int read_requested;   /* readStart() since the last chunk was handed up */
   int js_write_pending; /* a JavaScript write waits for queued bytes */
   int handle_open;
   int js_gone; /* the JavaScript object was collected */

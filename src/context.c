@@ -355,6 +355,35 @@ static napi_value context_set_session_id_context(napi_env env,
   return util_undefined(env);
 }
 
+static napi_value context_set_session_timeout(napi_env env,
+                                              napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+
+  if (c == NULL)
+    return NULL;
+  SSL_CTX_set_timeout(c->ctx, (long)util_get_int(env, argv[0], 300));
+  return util_undefined(env);
+}
+
+/* setTicketKeys(48 bytes): name, HMAC secret and AES key of the tickets. */
+static napi_value context_set_ticket_keys(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = unwrap(env, self);
+  const char *data;
+  size_t len;
+
+  if (c == NULL)
+    return NULL;
+  if (!util_get_bytes(env, argv[0], &data, &len) || len != 48)
+    return util_throw_type(env, "ERR_INVALID_ARG_VALUE",
+                           "ticket keys must be exactly 48 bytes");
+  if (SSL_CTX_set_tlsext_ticket_keys(c->ctx, (void *)data, 48) != 1)
+    return errors_throw_queue(env, "SSL_CTX_set_tlsext_ticket_keys");
+  return util_undefined(env);
+}
+
 /* getCertificate(): the context's own leaf, DER, or null. */
 static napi_value context_get_certificate(napi_env env,
                                           napi_callback_info info) {
@@ -395,6 +424,8 @@ napi_value context_define(napi_env env) {
       METHOD("getMaxProto", context_get_max_proto),
       METHOD("setSessionIdContext", context_set_session_id_context),
       METHOD("getCertificate", context_get_certificate),
+      METHOD("setSessionTimeout", context_set_session_timeout),
+      METHOD("setTicketKeys", context_set_ticket_keys),
   };
   return util_define_class(env, "SecureContext", context_new, methods,
                            ARRAY_SIZE(methods));
