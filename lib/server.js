@@ -30,6 +30,8 @@ const kLookupAndListen = Symbol('kLookupAndListen');
 const kListenOn = Symbol('kListenOn');
 const kOnConnection = Symbol('kOnConnection');
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
+const kSocketOptions = Symbol('kSocketOptions');
+const kAccepted = Symbol('kAccepted');
 
 const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
                         'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
@@ -71,7 +73,21 @@ class Server extends net.Server {
     }
     this[kHandshakeTimeout] = timeout;
     this.setSecureContext(options);
+    this.on('connection', onForeignConnection);
     if (listener) this.on('secureConnection', listener);
+  }
+
+  // The options of a server-side TLSSocket made by this server.
+  [kSocketOptions]() {
+    return {
+      isServer: true,
+      server: this,
+      secureContext: this._sharedCreds,
+      requestCert: this.requestCert,
+      rejectUnauthorized: this.rejectUnauthorized,
+      handshakeTimeout: this[kHandshakeTimeout],
+      allowHalfOpen: this.allowHalfOpen,
+    };
   }
 
   setSecureContext(options) {
@@ -211,16 +227,9 @@ class Server extends net.Server {
       handle.close();
       return;
     }
-    const socket = new TLSSocket(null, {
-      isServer: true,
-      server: this,
-      secureContext: this._sharedCreds,
-      requestCert: this.requestCert,
-      rejectUnauthorized: this.rejectUnauthorized,
-      handshakeTimeout: this[kHandshakeTimeout],
-      allowHalfOpen: this.allowHalfOpen,
-    });
+    const socket = new TLSSocket(null, this[kSocketOptions]());
     socket[kAttach](handle);
+    socket[kAccepted] = true;
     socket.server = this;
     socket._server = this;
     this._connections++;
@@ -231,6 +240,16 @@ class Server extends net.Server {
   }
 }
 
+
+// A socket emitted as 'connection' by the application (a plain socket to
+// serve TLS on) is wrapped, as Node's server does.
+function onForeignConnection(socket) {
+  if (socket[kAccepted]) return;
+  const tlsSocket = new TLSSocket(socket, this[kSocketOptions]());
+  tlsSocket.server = this;
+  tlsSocket.on('secure', onServerSocketSecure);
+  tlsSocket.on('close', onServerSocketClose);
+}
 
 callbacks.onconnection = function onconnection(status, handle) {
   const server = this[kOwner];

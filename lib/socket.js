@@ -4,6 +4,7 @@
 // the native side calls back once per event, with plaintext only.
 
 const net = require('net');
+const { Duplex } = require('stream');
 const dns = require('dns');
 const { Buffer } = require('buffer');
 const binding = require('./native');
@@ -20,11 +21,18 @@ const {
   exceptionWithHostPort,
 } = require('./errors');
 const certificates = require('./certificates');
+const { createSecureContext } = require('./secure-context');
 
 const UV_ENOTCONN = -107;
+
+// The native Connection's transport kinds.
+const TRANSPORT_TCP = 0;
+const TRANSPORT_PIPE = 1;
+const TRANSPORT_STREAM = 2;
 const UV_ECANCELED = -125;
 
 const kOwner = Symbol('kOwner');
+const kParent = Symbol('kParent');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
 const kOptions = Symbol('kOptions');
@@ -97,9 +105,32 @@ const callbacks = {
     socket.emit('close', socket[kCloseHadError]);
   },
   onconnection: null, // set by server.js
+  // The JavaScript-stream transport: ciphertext to and from the wrapped
+  // stream.
+  onwire(chunk) {
+    const parent = this[kParent];
+    if (!parent || parent.destroyed) return true;
+    if (parent.write(chunk)) return true;
+    parent.once('drain', () => {
+      if (this[kOwner]) this.wireDrained();
+    });
+    return false;
+  },
+  onwireread(start) {
+    const parent = this[kParent];
+    if (!parent) return;
+    if (start) parent.resume();
+    else parent.pause();
+  },
+  onwireend() {
+    const parent = this[kParent];
+    if (parent && !parent.destroyed && !parent.writableEnded) parent.end();
+  },
 };
 
 const kOnConnect = Symbol('kOnConnect');
+const kWrap = Symbol('kWrap');
+const kStartWhenConnected = Symbol('kStartWhenConnected');
 const kOnHandshake = Symbol('kOnHandshake');
 const kOnError = Symbol('kOnError');
 const kOnEndBeforeSecure = Symbol('kOnEndBeforeSecure');
@@ -112,11 +143,10 @@ const notBuiltOptions = ['ALPNProtocols', 'ALPNCallback', 'SNICallback', 'sessio
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
-    if (socket !== undefined && socket !== null) {
-      throw new ERR_UVTLS_NOT_IMPLEMENTED(
-        'Wrapping an existing socket or stream (new tls.TLSSocket(socket))');
-    }
     const tlsOptions = { ...options };
+    if (socket !== undefined && socket !== null && !(socket instanceof Duplex)) {
+      throw new ERR_INVALID_ARG_TYPE('socket', 'stream.Duplex', socket);
+    }
     for (const name of notBuiltOptions) {
       if (tlsOptions[name] != null && !(name === 'ALPNProtocols' &&
           Array.isArray(tlsOptions[name]) && tlsOptions[name].length === 0)) {
@@ -152,7 +182,84 @@ class TLSSocket extends net.Socket {
     this[kHandshakeTimer] = null;
     this[kErrorEmitted] = false;
     this[kOptions] = null;
+    this[kParent] = null;
     if (tlsOptions.isServer) this.on('error', onServerSocketError);
+    if (socket !== undefined && socket !== null) {
+      if (!tlsOptions.secureContext) {
+        tlsOptions.secureContext = createSecureContext(tlsOptions);
+      }
+      this[kWrap](socket);
+      if (tlsOptions.isServer) this[kStartWhenConnected]();
+    }
+  }
+
+  // Carries the TLS bytes over an existing stream (a net.Socket being
+  // upgraded, or any Duplex): the parent's bytes are fed to the session,
+  // the session's bytes written to the parent.
+  [kWrap](parent) {
+    const handle = new binding.Connection(TRANSPORT_STREAM);
+    handle[kParent] = parent;
+    this[kAttach](handle);
+    this[kParent] = parent;
+    // net walks _parent to refresh timeouts; only net sockets have them.
+    if (parent instanceof net.Socket) this._parent = parent;
+    this.connecting = parent instanceof net.Socket && (parent.connecting || parent.pending);
+    parent.on('data', (chunk) => {
+      if (this._handle === handle) handle.feed(chunk);
+    });
+    parent.pause();
+    parent.on('end', () => {
+      if (this._handle === handle) handle.feed(null);
+    });
+    parent.on('error', (err) => {
+      if (!this.destroyed) this.destroy(err);
+    });
+    parent.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+  }
+
+  [kStartWhenConnected]() {
+    const parent = this[kParent];
+    if (parent instanceof net.Socket && (parent.connecting || parent.pending)) {
+      parent.once('connect', () => {
+        this.connecting = false;
+        if (this._handle) this[kStart]();
+      });
+      return;
+    }
+    this.connecting = false;
+    this[kStart]();
+  }
+
+  _getpeername() {
+    const parent = this[kParent];
+    if (parent && typeof parent._getpeername === 'function') return parent._getpeername();
+    return super._getpeername();
+  }
+
+  _getsockname() {
+    const parent = this[kParent];
+    if (parent && typeof parent._getsockname === 'function') return parent._getsockname();
+    return super._getsockname();
+  }
+
+  setNoDelay(enable) {
+    const parent = this[kParent];
+    if (parent && typeof parent.setNoDelay === 'function') {
+      parent.setNoDelay(enable);
+      return this;
+    }
+    return super.setNoDelay(enable);
+  }
+
+  setKeepAlive(enable, delay) {
+    const parent = this[kParent];
+    if (parent && typeof parent.setKeepAlive === 'function') {
+      parent.setKeepAlive(enable, delay);
+      return this;
+    }
+    return super.setKeepAlive(enable, delay);
   }
 
   [kAttach](handle) {
@@ -165,7 +272,7 @@ class TLSSocket extends net.Socket {
   [kConnect](options) {
     this.connecting = true;
     if (options.path) {
-      this[kAttach](new binding.Connection(true));
+      this[kAttach](new binding.Connection(TRANSPORT_PIPE));
       this._handle.connect(String(options.path));
       return;
     }
@@ -176,7 +283,7 @@ class TLSSocket extends net.Socket {
       throw new ERR_SOCKET_BAD_PORT('Port', port);
     }
     const host = options.host || 'localhost';
-    this[kAttach](new binding.Connection(false));
+    this[kAttach](new binding.Connection(TRANSPORT_TCP));
     const family = net.isIP(host);
     if (family) {
       process.nextTick(() => this[kConnectAddress](host, +port, family));
@@ -337,9 +444,12 @@ class TLSSocket extends net.Socket {
       cb();
       return;
     }
+    // Set first: a stream transport completes the shutdown synchronously.
+    this[kShutdownCb] = cb;
     const err = this._handle.shutdown();
-    if (err === 0) this[kShutdownCb] = cb;
-    else if (err === UV_ENOTCONN) cb();
+    if (err === 0) return;
+    this[kShutdownCb] = null;
+    if (err === UV_ENOTCONN) cb();
     else cb(errnoException(err, 'shutdown'));
   }
 
@@ -350,6 +460,8 @@ class TLSSocket extends net.Socket {
     this.setTimeout(0);
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
+    const parent = this[kParent];
+    if (parent && !parent.destroyed) parent.destroy();
     if (this._handle) {
       this[kCloseHadError] = !!exception;
       this._handle.close();
@@ -458,6 +570,8 @@ module.exports = {
   kAttach,
   kConnect,
   kStart,
+  kStartWhenConnected,
   kOptions,
   onServerSocketClose,
+  onServerSocketError,
 };

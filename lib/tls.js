@@ -15,7 +15,13 @@ const {
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { SecureContext, createSecureContext } = require('./secure-context');
-const { TLSSocket, callbacks, kConnect, kOptions } = require('./socket');
+const {
+  TLSSocket,
+  callbacks,
+  kConnect,
+  kOptions,
+  kStartWhenConnected,
+} = require('./socket');
 const { Server, createServer } = require('./server');
 
 binding.setCallbacks(callbacks);
@@ -92,11 +98,8 @@ function connect(...args) {
   if (options.minDHSize < 1) {
     throw new ERR_OUT_OF_RANGE('options.minDHSize', '>= 1', options.minDHSize);
   }
-  if (options.socket != null) {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED('The socket option of tls.connect()');
-  }
   const context = options.secureContext || createSecureContext(options);
-  const socket = new TLSSocket(null, {
+  const socket = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
     pipe: !!options.path,
     secureContext: context,
@@ -114,8 +117,10 @@ function connect(...args) {
   });
   socket[kOptions] = options;
   if (cb) socket.once('secureConnect', cb);
-  if (options.timeout) socket.setTimeout(options.timeout);
-  socket[kConnect](options);
+  if (!options.socket) {
+    if (options.timeout) socket.setTimeout(options.timeout);
+    socket[kConnect](options);
+  }
   socket._releaseControl();
   if (options.servername) {
     if (!ipServernameWarned && net.isIP(options.servername)) {
@@ -126,6 +131,7 @@ function connect(...args) {
     }
     socket.setServername(options.servername);
   }
+  if (options.socket) socket[kStartWhenConnected]();
   socket.on('secure', onConnectSecure);
   return socket;
 }

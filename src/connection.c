@@ -17,8 +17,13 @@ static void on_write(transport_t *t, int status, int notify);
 static void on_shutdown(transport_t *t, int status);
 static void on_close(transport_t *t);
 
+static int js_write(transport_t *t, const char *data, size_t len);
+static void js_read_control(transport_t *t, int start);
+static void js_shutdown(transport_t *t);
+
 static const transport_callbacks_t callbacks = {
-    on_connect, on_read, on_write, on_shutdown, on_close,
+    on_connect, on_read,  on_write,        on_shutdown,
+    on_close,   js_write, js_read_control, js_shutdown,
 };
 
 static int alive(const connection_t *c) {
@@ -221,6 +226,35 @@ static void on_shutdown(transport_t *t, int status) {
   napi_close_handle_scope(c->env, scope);
 }
 
+/* The JavaScript-stream transport: ciphertext goes out through onwire(),
+ * whose result tells whether the stream wants more. */
+static int js_write(transport_t *t, const char *data, size_t len) {
+  connection_t *c = container_of(t, connection_t, transport);
+  napi_value chunk = util_buffer_copy(c->env, data, len);
+  napi_value result;
+  bool more = true;
+
+  if (chunk == NULL)
+    return UV_ENOMEM;
+  result = call_js(c, CB_ONWIRE, 1, &chunk);
+  if (result != NULL)
+    napi_get_value_bool(c->env, result, &more);
+  return more ? 0 : 1;
+}
+
+static void js_read_control(transport_t *t, int start) {
+  connection_t *c = container_of(t, connection_t, transport);
+  napi_value arg = util_bool(c->env, start);
+
+  call_js(c, CB_ONWIREREAD, 1, &arg);
+}
+
+static void js_shutdown(transport_t *t) {
+  connection_t *c = container_of(t, connection_t, transport);
+
+  call_js(c, CB_ONWIREEND, 0, NULL);
+}
+
 static void connection_free(connection_t *c) {
   if (c->has_session)
     session_free(&c->session);
@@ -278,7 +312,7 @@ connection_t *connection_unwrap(napi_env env, napi_value v) {
   return c;
 }
 
-/* new Connection(isPipe) */
+/* new Connection(kind): TRANSPORT_TCP, TRANSPORT_PIPE or TRANSPORT_JS */
 static napi_value connection_new(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
   instance_t *inst = instance_get(env);
@@ -293,7 +327,8 @@ static napi_value connection_new(napi_env env, napi_callback_info info) {
     return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
   c->inst = inst;
   c->env = env;
-  err = transport_init(&c->transport, inst->loop, util_get_bool(env, argv[0]),
+  err = transport_init(&c->transport, inst->loop,
+                       (transport_kind_t)util_get_int(env, argv[0], 0),
                        &callbacks, &inst->read_buf);
   if (err != 0) {
     free(c);
@@ -491,6 +526,37 @@ static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
   return util_int(env, transport_shutdown(&c->transport));
 }
 
+/* feed(buffer) / feed(null) at end: ciphertext from a JavaScript stream */
+static napi_value connection_feed(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data;
+  size_t len;
+
+  if (c->transport.kind != TRANSPORT_JS)
+    return util_throw(env, "ERR_INVALID_STATE", "not a stream connection");
+  if (util_is_nullish(env, argv[0])) {
+    transport_js_receive(&c->transport, UV_EOF, NULL);
+    return util_undefined(env);
+  }
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  transport_js_receive(&c->transport, (ssize_t)len, data);
+  return util_undefined(env);
+}
+
+/* wireDrained(): the JavaScript stream took its buffered writes. */
+static napi_value connection_wire_drained(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->transport.kind == TRANSPORT_JS)
+    transport_js_drained(&c->transport);
+  return util_undefined(env);
+}
+
 static napi_value connection_close(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
   THIS_CONNECTION(env, self, c);
@@ -541,6 +607,8 @@ napi_value connection_define(napi_env env) {
       METHOD("writev", connection_writev),
       METHOD("shutdown", connection_shutdown),
       METHOD("close", connection_close),
+      METHOD("feed", connection_feed),
+      METHOD("wireDrained", connection_wire_drained),
       METHOD("ref", connection_ref),
       METHOD("unref", connection_unref),
       METHOD("writeQueueSize", connection_write_queue_size),

@@ -58,7 +58,7 @@ static napi_value fill_name(napi_env env, napi_callback_info info, int peer) {
   int len = sizeof(addr);
   int err;
 
-  if (!c->handle_open || c->transport.is_pipe)
+  if (!c->handle_open || c->transport.kind != TRANSPORT_TCP)
     return util_int(env, UV_EINVAL);
   if (peer)
     err =
@@ -83,7 +83,7 @@ napi_value connection_getsockname(napi_env env, napi_callback_info info) {
 napi_value connection_set_no_delay(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
 
-  if (!c->handle_open || c->transport.is_pipe)
+  if (!c->handle_open || c->transport.kind != TRANSPORT_TCP)
     return util_int(env, 0);
   return util_int(
       env, uv_tcp_nodelay(&c->transport.h.tcp, util_get_bool(env, argv[0])));
@@ -93,7 +93,7 @@ napi_value connection_set_no_delay(napi_env env, napi_callback_info info) {
 napi_value connection_set_keep_alive(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
 
-  if (!c->handle_open || c->transport.is_pipe)
+  if (!c->handle_open || c->transport.kind != TRANSPORT_TCP)
     return util_int(env, 0);
   return util_int(env, uv_tcp_keepalive(&c->transport.h.tcp,
                                         util_get_bool(env, argv[0]),

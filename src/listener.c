@@ -75,7 +75,9 @@ static void notify(listener_t *l, int status, napi_value conn) {
 
 /* Creates a Connection object and accepts the pending socket into it. */
 static napi_value accept_one(listener_t *l, int *err) {
-  napi_value ctor, conn, arg = util_bool(l->env, l->is_pipe);
+  napi_value ctor, conn;
+  napi_value arg =
+      util_int(l->env, l->is_pipe ? TRANSPORT_PIPE : TRANSPORT_TCP);
   connection_t *c;
 
   if (napi_get_reference_value(l->env, l->inst->connection_ctor, &ctor) !=

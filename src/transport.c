@@ -61,19 +61,36 @@ static void on_close(uv_handle_t *handle) {
   t->cb->on_close(t);
 }
 
-int transport_init(transport_t *t, uv_loop_t *loop, int is_pipe,
+int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
                    const transport_callbacks_t *cb, read_buffer_t *read_buf) {
-  int err;
-
   memset(t, 0, sizeof(*t));
   t->cb = cb;
   t->read_buf = read_buf;
-  t->is_pipe = is_pipe;
-  if (is_pipe)
-    err = uv_pipe_init(loop, &t->h.pipe, 0);
-  else
-    err = uv_tcp_init(loop, &t->h.tcp);
-  return err;
+  t->kind = kind;
+  t->is_pipe = kind == TRANSPORT_PIPE;
+  switch (kind) {
+  case TRANSPORT_TCP:
+    return uv_tcp_init(loop, &t->h.tcp);
+  case TRANSPORT_PIPE:
+    return uv_pipe_init(loop, &t->h.pipe, 0);
+  case TRANSPORT_JS:
+    return uv_check_init(loop, &t->h.check);
+  }
+  return UV_EINVAL;
+}
+
+void transport_js_receive(transport_t *t, ssize_t nread, const char *data) {
+  if (t->closing || nread == 0)
+    return;
+  t->cb->on_read(t, nread, data);
+}
+
+void transport_js_drained(transport_t *t) {
+  int notify = t->js_notify;
+
+  t->js_notify = 0;
+  if (!t->closing)
+    t->cb->on_write(t, 0, notify);
 }
 
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr) {
@@ -85,11 +102,14 @@ void transport_connect_pipe(transport_t *t, const char *path) {
 }
 
 int transport_read_start(transport_t *t) {
-  int err;
+  int err = 0;
 
   if (t->reading || t->closing)
     return 0;
-  err = uv_read_start(&t->h.stream, on_alloc, on_read);
+  if (t->kind == TRANSPORT_JS)
+    t->cb->js_read_control(t, 1);
+  else
+    err = uv_read_start(&t->h.stream, on_alloc, on_read);
   if (err == 0)
     t->reading = 1;
   return err;
@@ -98,8 +118,11 @@ int transport_read_start(transport_t *t) {
 void transport_read_stop(transport_t *t) {
   if (!t->reading)
     return;
-  uv_read_stop(&t->h.stream);
   t->reading = 0;
+  if (t->kind == TRANSPORT_JS)
+    t->cb->js_read_control(t, 0);
+  else
+    uv_read_stop(&t->h.stream);
 }
 
 int transport_write(transport_t *t, const char *data, size_t len, int notify) {
@@ -109,6 +132,12 @@ int transport_write(transport_t *t, const char *data, size_t len, int notify) {
 
   if (t->closing)
     return UV_EPIPE;
+  if (t->kind == TRANSPORT_JS) {
+    n = t->cb->js_write(t, data, len);
+    if (n == 1)
+      t->js_notify |= notify;
+    return n;
+  }
   buf = uv_buf_init((char *)data, (unsigned int)len);
   n = uv_try_write(&t->h.stream, &buf, 1);
   if (n == (int)len)
@@ -138,6 +167,12 @@ int transport_write(transport_t *t, const char *data, size_t len, int notify) {
 int transport_shutdown(transport_t *t) {
   if (t->closing)
     return UV_ENOTCONN;
+  if (t->kind == TRANSPORT_JS) {
+    t->cb->js_shutdown(t);
+    if (!t->closing)
+      t->cb->on_shutdown(t, 0);
+    return 0;
+  }
   return uv_shutdown(&t->shutdown_req, &t->h.stream, on_shutdown);
 }
 

@@ -3,7 +3,11 @@
 
 /* A stream socket (TCP or Unix pipe) on the loop: connect, read into a
  * shared buffer, writes that try the socket first and queue the rest,
- * half-close and close. The owner learns of progress through callbacks. */
+ * half-close and close. The owner learns of progress through callbacks.
+ *
+ * A third kind carries the bytes through the owner instead (a JavaScript
+ * stream): writes, read control and half-close go to the js_* callbacks,
+ * received bytes come in through transport_js_receive(). */
 
 #include <uv.h>
 
@@ -17,7 +21,18 @@ typedef struct transport_callbacks {
   void (*on_write)(transport_t *t, int status, int notify);
   void (*on_shutdown)(transport_t *t, int status);
   void (*on_close)(transport_t *t);
+  /* JavaScript-stream kind only. js_write: 0 taken, 1 taken but the stream
+   * is full (transport_js_drained() follows), <0 error. */
+  int (*js_write)(transport_t *t, const char *data, size_t len);
+  void (*js_read_control)(transport_t *t, int start);
+  void (*js_shutdown)(transport_t *t);
 } transport_callbacks_t;
+
+typedef enum {
+  TRANSPORT_TCP = 0,
+  TRANSPORT_PIPE = 1,
+  TRANSPORT_JS = 2
+} transport_kind_t;
 
 /* One read buffer serves every transport of a loop. */
 typedef struct read_buffer {
@@ -31,19 +46,25 @@ struct transport {
     uv_stream_t stream;
     uv_tcp_t tcp;
     uv_pipe_t pipe;
+    uv_check_t check; /* JavaScript kind: a handle only to close */
   } h;
   uv_connect_t connect_req;
   uv_shutdown_t shutdown_req;
   const transport_callbacks_t *cb;
   read_buffer_t *read_buf;
+  transport_kind_t kind;
   int is_pipe;
+  int js_notify; /* a JavaScript-kind write waits for the drain */
   int reading;
   int closing;
   size_t queued_bytes;
 };
 
-int transport_init(transport_t *t, uv_loop_t *loop, int is_pipe,
+int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
                    const transport_callbacks_t *cb, read_buffer_t *read_buf);
+/* JavaScript kind: bytes from the stream (nread > 0), or UV_EOF. */
+void transport_js_receive(transport_t *t, ssize_t nread, const char *data);
+void transport_js_drained(transport_t *t);
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr);
 void transport_connect_pipe(transport_t *t, const char *path);
 int transport_read_start(transport_t *t);
