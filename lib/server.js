@@ -22,6 +22,7 @@ const {
   callbacks,
   kAttach,
   kStart,
+  kNoHandle,
   onServerSocketClose,
 } = require('./socket');
 
@@ -87,6 +88,7 @@ class Server extends net.Server {
       rejectUnauthorized: this.rejectUnauthorized,
       handshakeTimeout: this[kHandshakeTimeout],
       allowHalfOpen: this.allowHalfOpen,
+      [kNoHandle]: true,
     };
   }
 

@@ -33,6 +33,8 @@ const UV_ECANCELED = -125;
 
 const kOwner = Symbol('kOwner');
 const kParent = Symbol('kParent');
+const kNoHandle = Symbol('kNoHandle');
+const kRemote = Symbol('kRemote');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
 const kOptions = Symbol('kOptions');
@@ -184,13 +186,37 @@ class TLSSocket extends net.Socket {
     this[kOptions] = null;
     this[kParent] = null;
     if (tlsOptions.isServer) this.on('error', onServerSocketError);
+    if (!tlsOptions.secureContext) {
+      tlsOptions.secureContext = createSecureContext(tlsOptions);
+    }
     if (socket !== undefined && socket !== null) {
-      if (!tlsOptions.secureContext) {
-        tlsOptions.secureContext = createSecureContext(tlsOptions);
-      }
       this[kWrap](socket);
       if (tlsOptions.isServer) this[kStartWhenConnected]();
+    } else if (!tlsOptions[kNoHandle]) {
+      // Like Node's, a TLSSocket made on its own has its TLS handle (`ssl`)
+      // from the start; connect() uses it.
+      this[kAttach](new binding.Connection(TRANSPORT_TCP));
     }
+  }
+
+  // net.Socket's connect() on a TLSSocket made with no socket: connects
+  // natively, then runs the client handshake.
+  connect(...args) {
+    const [options, cb] = net._normalizeArgs(args);
+    if (this.connecting || this[kOptions] || this[kParent]) {
+      throw new ERR_UVTLS_NOT_IMPLEMENTED('Reconnecting a TLSSocket');
+    }
+    if (this.destroyed) {
+      this._undestroy();
+      this._handle = null;
+      this._peername = null;
+      this._sockname = null;
+    }
+    if (typeof cb === 'function') this.once('connect', cb);
+    if (options.timeout) this.setTimeout(options.timeout);
+    this[kOptions] = options;
+    this[kConnect](options);
+    return this;
   }
 
   // Carries the TLS bytes over an existing stream (a net.Socket being
@@ -271,6 +297,12 @@ class TLSSocket extends net.Socket {
   // Connects a client socket by address or path; the handshake follows.
   [kConnect](options) {
     this.connecting = true;
+    const unused = this._handle;
+    if (unused) {
+      this._handle = null;
+      unused[kOwner] = null;
+      if (options.path) unused.close();
+    }
     if (options.path) {
       this[kAttach](new binding.Connection(TRANSPORT_PIPE));
       this._handle.connect(String(options.path));
@@ -283,7 +315,7 @@ class TLSSocket extends net.Socket {
       throw new ERR_SOCKET_BAD_PORT('Port', port);
     }
     const host = options.host || 'localhost';
-    this[kAttach](new binding.Connection(TRANSPORT_TCP));
+    this[kAttach](unused || new binding.Connection(TRANSPORT_TCP));
     const family = net.isIP(host);
     if (family) {
       process.nextTick(() => this[kConnectAddress](host, +port, family));
@@ -304,7 +336,7 @@ class TLSSocket extends net.Socket {
 
   [kConnectAddress](address, port, family) {
     if (!this._handle || !this.connecting) return;
-    this[kOptions].remote = { address, port };
+    this[kRemote] = { address, port };
     const err = this._handle.connect(address, port, family);
     if (err) this.destroy(exceptionWithHostPort(err, 'connect', address, port));
   }
@@ -313,7 +345,7 @@ class TLSSocket extends net.Socket {
     if (!this.connecting) return;
     this.connecting = false;
     if (status < 0) {
-      const remote = this[kOptions].remote || {};
+      const remote = this[kRemote] || {};
       this.destroy(remote.address ?
         exceptionWithHostPort(status, 'connect', remote.address, remote.port) :
         errnoException(status, 'connect', this[kOptions].path));
@@ -473,7 +505,8 @@ class TLSSocket extends net.Socket {
       cb(exception);
       process.nextTick(() => this.emit('close', !!exception));
     }
-    if (pending) pending[3](null);
+    // A write that waited for the handshake never started.
+    if (pending) pending[3](errnoException(UV_ECANCELED, 'write'));
     if (this._server) {
       this._server._connections--;
       if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
@@ -572,6 +605,7 @@ module.exports = {
   kStart,
   kStartWhenConnected,
   kOptions,
+  kNoHandle,
   onServerSocketClose,
   onServerSocketError,
 };

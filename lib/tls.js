@@ -20,6 +20,7 @@ const {
   callbacks,
   kConnect,
   kOptions,
+  kNoHandle,
   kStartWhenConnected,
 } = require('./socket');
 const { Server, createServer } = require('./server');
@@ -114,6 +115,7 @@ function connect(...args) {
     highWaterMark: options.highWaterMark,
     onread: options.onread,
     signal: options.signal,
+    [kNoHandle]: true,
   });
   socket[kOptions] = options;
   if (cb) socket.once('secureConnect', cb);

@@ -278,7 +278,9 @@ static void on_close(transport_t *t) {
     napi_close_handle_scope(c->env, scope);
     napi_async_destroy(c->env, c->async_ctx);
     c->async_ctx = NULL;
-    napi_reference_unref(c->env, c->self_ref, NULL);
+    if (c->held)
+      napi_reference_unref(c->env, c->self_ref, NULL);
+    c->held = 0;
   }
   if (c->js_gone)
     connection_free(c);
@@ -287,6 +289,14 @@ static void on_close(transport_t *t) {
 static void force_close(live_handle_t *h) {
   connection_t *c = container_of(h, connection_t, live);
   transport_close(&c->transport);
+}
+
+/* Once the socket is in use, its JavaScript object lives until it closes. */
+static void hold(connection_t *c) {
+  if (c->held || c->self_ref == NULL)
+    return;
+  c->held = 1;
+  napi_reference_ref(c->env, c->self_ref, NULL);
 }
 
 static void connection_finalize(napi_env env, void *data, void *hint) {
@@ -343,7 +353,6 @@ static napi_value connection_new(napi_env env, napi_callback_info info) {
     transport_close(&c->transport);
     return util_throw(env, "ERR_UVTLS_INTERNAL", "napi_wrap failed");
   }
-  napi_reference_ref(env, c->self_ref, NULL);
   napi_create_string_utf8(env, "TLSWRAP", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, self, name, &c->async_ctx);
   return self;
@@ -364,6 +373,7 @@ static napi_value connection_connect(napi_env env, napi_callback_info info) {
 
   if (host == NULL)
     return NULL;
+  hold(c);
   if (c->transport.is_pipe) {
     transport_connect_pipe(&c->transport, host);
     free(host);
@@ -431,6 +441,7 @@ static napi_value connection_start(napi_env env, napi_callback_info info) {
   (void)argv;
   if (!c->has_session || !alive(c))
     return util_int(env, UV_EINVAL);
+  hold(c);
   if (!c->session.is_server) {
     if (session_handshake(&c->session) == SESSION_ERROR) {
       fail_tls(c);

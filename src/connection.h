@@ -14,7 +14,8 @@ typedef struct connection {
   live_handle_t live;
   instance_t *inst;
   napi_env env;
-  napi_ref self_ref; /* strong while the socket is open */
+  napi_ref self_ref; /* strong (held) from connect/start until closed */
+  int held;
   napi_async_context async_ctx;
   transport_t transport;
   session_t session;
