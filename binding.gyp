@@ -9,6 +9,7 @@
       "sources": [
         "src/addon.c",
         "src/context.c",
+        "src/context_load.c",
         "src/session.c",
         "src/transport.c",
         "src/connection.c",

@@ -126,6 +126,8 @@ defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be secur
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,
             '"servername" is required parameter for Server.addContext');
 defineError('ERR_CRYPTO_OPERATION_FAILED', Error, (msg) => msg);
+defineError('ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED', Error,
+            'Custom engines not supported by this OpenSSL');
 defineError('ERR_TLS_SNI_FROM_SERVER', Error,
             'Cannot issue SNI from a TLS server-side socket');
 defineError('ERR_INVALID_STATE', Error, (msg) => `Invalid state: ${msg}`);

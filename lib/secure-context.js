@@ -13,9 +13,9 @@ const {
   ERR_OUT_OF_RANGE,
   ERR_TLS_INVALID_PROTOCOL_VERSION,
   ERR_TLS_PROTOCOL_VERSION_CONFLICT,
-  ERR_UVTLS_NOT_IMPLEMENTED,
   ERR_CRYPTO_OPERATION_FAILED,
   ERR_TLS_INVALID_PROTOCOL_METHOD,
+  ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
 } = codes;
 const defaults = require('./defaults');
 
@@ -69,8 +69,6 @@ function validateString(value, name) {
   if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, 'string', value);
 }
 
-const notBuilt = ['pfx', 'crl', 'dhparam', 'privateKeyEngine',
-                  'privateKeyIdentifier', 'clientCertEngine'];
 
 // secureProtocol method names and the versions they pin; 0 is OpenSSL's
 // lowest or highest.
@@ -150,14 +148,10 @@ function setKey(context, pem, passphrase, name) {
 }
 
 function configure(context, options, name) {
-  const { ca, cert, key, passphrase, ciphers, ecdhCurve, sigalgs,
+  const { ca, cert, key, passphrase, ciphers, ecdhCurve, sigalgs, dhparam,
+          crl, pfx, privateKeyEngine, privateKeyIdentifier, clientCertEngine,
           sessionIdContext, ticketKeys, sessionTimeout } = options;
 
-  for (const option of notBuilt) {
-    if (options[option] != null) {
-      throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${option} option`);
-    }
-  }
   if (ca) {
     for (const c of Array.isArray(ca) ? ca : [ca]) {
       validateKeyOrCert(`${name}.ca`, c);
@@ -178,6 +172,17 @@ function configure(context, options, name) {
     validateString(sigalgs, `${name}.sigalgs`);
     if (sigalgs === '') throw new ERR_INVALID_ARG_VALUE(`${name}.sigalgs`, sigalgs);
     context.setSigalgs(sigalgs);
+  }
+  if (privateKeyIdentifier != null) {
+    if (privateKeyEngine == null) {
+      throw new ERR_INVALID_ARG_VALUE(`${name}.privateKeyEngine`, privateKeyEngine);
+    }
+    if (!key) {
+      validateString(privateKeyEngine, `${name}.privateKeyEngine`);
+      validateString(privateKeyIdentifier, `${name}.privateKeyIdentifier`);
+      // As on a Node built without OpenSSL engines.
+      throw new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
+    }
   }
   if (ciphers != null) validateString(ciphers, `${name}.ciphers`);
   const { cipherList, cipherSuites } = processCiphers(ciphers, `${name}.ciphers`);
@@ -200,9 +205,35 @@ function configure(context, options, name) {
       throw new ERR_CRYPTO_OPERATION_FAILED('Failed to set ECDH curve');
     }
   }
+  if (dhparam != null) {
+    if (dhparam !== 'auto') validateKeyOrCert(`${name}.dhparam`, dhparam);
+    const warning = context.setDHParam(dhparam === 'auto' || toBuffer(dhparam));
+    if (warning) process.emitWarning(warning, 'SecurityWarning');
+  }
+  if (crl) {
+    for (const c of Array.isArray(crl) ? crl : [crl]) {
+      validateKeyOrCert(`${name}.crl`, c);
+      context.addCRL(toBuffer(c));
+    }
+  }
   if (sessionIdContext) {
     validateString(sessionIdContext, `${name}.sessionIdContext`);
     context.setSessionIdContext(Buffer.from(sessionIdContext));
+  }
+  if (pfx != null) {
+    if (Array.isArray(pfx)) {
+      for (const item of pfx) {
+        const raw = item.buf ? item.buf : item;
+        const pass = item.passphrase || passphrase;
+        context.loadPKCS12(toBuffer(raw), pass != null ? toBuffer(pass) : undefined);
+      }
+    } else {
+      context.loadPKCS12(toBuffer(pfx), passphrase ? toBuffer(passphrase) : undefined);
+    }
+  }
+  if (clientCertEngine != null) {
+    validateString(clientCertEngine, `${name}.clientCertEngine`);
+    throw new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
   }
   if (ticketKeys !== undefined && ticketKeys !== null) {
     if (!ArrayBuffer.isView(ticketKeys)) {
@@ -230,7 +261,7 @@ function configure(context, options, name) {
 function createSecureContext(options) {
   if (options === undefined || options === null) options = {};
   else if (typeof options !== 'object') {
-    throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+    throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
   }
   const { honorCipherOrder, minVersion, maxVersion, secureProtocol } = options;
   let { secureOptions } = options;

@@ -57,7 +57,7 @@ class Server extends net.Server {
     } else if (options == null) {
       options = {};
     } else if (typeof options !== 'object') {
-      throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+      throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
     }
     for (const name of notBuiltServerOptions) {
       if (options[name] != null && options[name] !== false) {
@@ -94,7 +94,7 @@ class Server extends net.Server {
 
   setSecureContext(options) {
     if (options == null || typeof options !== 'object') {
-      throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+      throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
     }
     if (options.secureContext != null) {
       if (!isSecureContext(options.secureContext)) {

@@ -19,7 +19,7 @@ static void context_finalize(napi_env env, void *data, void *hint) {
   free(c);
 }
 
-static context_t *unwrap(napi_env env, napi_value self) {
+context_t *context_unwrap(napi_env env, napi_value self) {
   context_t *c = NULL;
 
   if (napi_unwrap(env, self, (void **)&c) != napi_ok || c == NULL ||
@@ -33,7 +33,7 @@ static context_t *unwrap(napi_env env, napi_value self) {
 }
 
 SSL_CTX *context_from_value(napi_env env, napi_value v) {
-  context_t *c = unwrap(env, v);
+  context_t *c = context_unwrap(env, v);
   return c != NULL ? c->ctx : NULL;
 }
 
@@ -65,7 +65,7 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   return self;
 }
 
-static BIO *bio_from_value(napi_env env, napi_value v) {
+BIO *context_bio_from_value(napi_env env, napi_value v) {
   const char *data;
   size_t len;
 
@@ -76,13 +76,13 @@ static BIO *bio_from_value(napi_env env, napi_value v) {
   return BIO_new_mem_buf(data, (int)len);
 }
 
-static int password_cb(char *buf, int size, int rwflag, void *u) {
+int context_password_cb(char *buf, int size, int rwflag, void *u) {
   const char *pass = u;
   size_t len;
 
   (void)rwflag;
   if (pass == NULL)
-    return -1;
+    return 0; /* no passphrase: decryption fails as "bad decrypt" */
   len = strlen(pass);
   if (len > (size_t)size)
     len = (size_t)size;
@@ -93,7 +93,7 @@ static int password_cb(char *buf, int size, int rwflag, void *u) {
 /* setKey(pem, passphrase?) */
 static napi_value context_set_key(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 2, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   char *pass = NULL;
   EVP_PKEY *key;
   BIO *bio;
@@ -104,13 +104,13 @@ static napi_value context_set_key(napi_env env, napi_callback_info info) {
   if (!util_is_nullish(env, argv[1]) &&
       (pass = util_get_string(env, argv[1])) == NULL)
     return NULL;
-  bio = bio_from_value(env, argv[0]);
+  bio = context_bio_from_value(env, argv[0]);
   if (bio == NULL) {
     free(pass);
     return NULL;
   }
   ERR_clear_error();
-  key = PEM_read_bio_PrivateKey(bio, NULL, password_cb, pass);
+  key = PEM_read_bio_PrivateKey(bio, NULL, context_password_cb, pass);
   BIO_free(bio);
   free(pass);
   if (key == NULL)
@@ -125,13 +125,13 @@ static napi_value context_set_key(napi_env env, napi_callback_info info) {
 /* setCert(pem): the leaf, then any intermediates that follow it. */
 static napi_value context_set_cert(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   X509 *leaf, *extra;
   BIO *bio;
 
   if (c == NULL)
     return NULL;
-  if ((bio = bio_from_value(env, argv[0])) == NULL)
+  if ((bio = context_bio_from_value(env, argv[0])) == NULL)
     return NULL;
   ERR_clear_error();
   leaf = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL);
@@ -160,8 +160,7 @@ static napi_value context_set_cert(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
-/* The context's own store, copied from the shared one if it was shared. */
-static X509_STORE *own_store(context_t *c) {
+X509_STORE *context_own_store(context_t *c) {
   X509_STORE *shared, *store;
   STACK_OF(X509_OBJECT) * objs;
 
@@ -185,16 +184,16 @@ static X509_STORE *own_store(context_t *c) {
 /* addCACert(pem): every certificate in it becomes trusted. */
 static napi_value context_add_ca_cert(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   X509_STORE *store;
   X509 *x509;
   BIO *bio;
 
   if (c == NULL)
     return NULL;
-  if ((bio = bio_from_value(env, argv[0])) == NULL)
+  if ((bio = context_bio_from_value(env, argv[0])) == NULL)
     return NULL;
-  store = own_store(c);
+  store = context_own_store(c);
   while (store != NULL &&
          (x509 = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) != NULL) {
     X509_STORE_add_cert(store, x509);
@@ -210,7 +209,7 @@ static napi_value context_add_ca_cert(napi_env env, napi_callback_info info) {
 static napi_value context_add_root_certs(napi_env env,
                                          napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   X509_STORE *roots;
 
   (void)argv;
@@ -229,7 +228,7 @@ typedef int (*ctx_string_setter)(SSL_CTX *, const char *);
 static napi_value set_string(napi_env env, napi_callback_info info,
                              ctx_string_setter setter, const char *what) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   char *value;
   int ok;
 
@@ -280,12 +279,12 @@ static napi_value context_set_ecdh_curve(napi_env env,
 }
 
 static napi_value context_set_sigalgs(napi_env env, napi_callback_info info) {
-  return set_string(env, info, set_sigalgs, "SSL_CTX_set1_sigalgs_list");
+  return set_string(env, info, set_sigalgs, NULL);
 }
 
 static napi_value context_set_options(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   int64_t options = 0;
 
   if (c == NULL)
@@ -298,7 +297,7 @@ static napi_value context_set_options(napi_env env, napi_callback_info info) {
 static napi_value context_set_proto(napi_env env, napi_callback_info info,
                                     int max) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   int version = util_get_int(env, argv[0], 0);
 
   if (c == NULL)
@@ -320,7 +319,7 @@ static napi_value context_set_max_proto(napi_env env, napi_callback_info info) {
 
 static napi_value context_get_min_proto(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
 
   (void)argv;
   return c != NULL ? util_int(env, SSL_CTX_get_min_proto_version(c->ctx))
@@ -329,7 +328,7 @@ static napi_value context_get_min_proto(napi_env env, napi_callback_info info) {
 
 static napi_value context_get_max_proto(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
 
   (void)argv;
   return c != NULL ? util_int(env, SSL_CTX_get_max_proto_version(c->ctx))
@@ -339,7 +338,7 @@ static napi_value context_get_max_proto(napi_env env, napi_callback_info info) {
 static napi_value context_set_session_id_context(napi_env env,
                                                  napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   const char *data;
   size_t len;
 
@@ -358,7 +357,7 @@ static napi_value context_set_session_id_context(napi_env env,
 static napi_value context_set_session_timeout(napi_env env,
                                               napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
 
   if (c == NULL)
     return NULL;
@@ -370,7 +369,7 @@ static napi_value context_set_session_timeout(napi_env env,
 static napi_value context_set_ticket_keys(napi_env env,
                                           napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   const char *data;
   size_t len;
 
@@ -388,7 +387,7 @@ static napi_value context_set_ticket_keys(napi_env env,
 static napi_value context_get_certificate(napi_env env,
                                           napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
-  context_t *c = unwrap(env, self);
+  context_t *c = context_unwrap(env, self);
   unsigned char *der = NULL;
   napi_value result;
   X509 *cert;
@@ -426,6 +425,9 @@ napi_value context_define(napi_env env) {
       METHOD("getCertificate", context_get_certificate),
       METHOD("setSessionTimeout", context_set_session_timeout),
       METHOD("setTicketKeys", context_set_ticket_keys),
+      METHOD("loadPKCS12", context_load_pkcs12),
+      METHOD("addCRL", context_add_crl),
+      METHOD("setDHParam", context_set_dh_param),
   };
   return util_define_class(env, "SecureContext", context_new, methods,
                            ARRAY_SIZE(methods));

@@ -80,29 +80,12 @@ static int append_error_line(const char *str, size_t len, void *u) {
   return 1;
 }
 
-static napi_value build_error(napi_env env, const char *fallback, int full) {
-  unsigned long err = ERR_peek_error();
-  error_text_t text;
+/* Sets library, reason and code from one queued error. */
+static void decorate(napi_env env, napi_value error, unsigned long err) {
+  const char *lib = ERR_lib_error_string(err);
+  const char *reason = ERR_reason_error_string(err);
   char code[256];
-  napi_value error, message;
-  const char *lib, *reason;
 
-  text.len = 0;
-  text.buf[0] = '\0';
-  if (err == 0) {
-    napi_create_string_utf8(env, fallback, NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    return error;
-  }
-  if (full)
-    ERR_print_errors_cb(append_error_line, &text);
-  else
-    ERR_error_string_n(err, text.buf, sizeof(text.buf));
-  napi_create_string_utf8(env, text.buf, NAPI_AUTO_LENGTH, &message);
-  napi_create_error(env, NULL, message, &error);
-
-  lib = ERR_lib_error_string(err);
-  reason = ERR_reason_error_string(err);
   if (lib != NULL)
     util_set_string(env, error, "library", lib);
   if (reason != NULL) {
@@ -110,16 +93,60 @@ static napi_value build_error(napi_env env, const char *fallback, int full) {
     format_code(code, sizeof(code), err, reason);
     util_set_string(env, error, "code", code);
   }
-  ERR_clear_error();
+}
+
+static napi_value plain_error(napi_env env, const char *text) {
+  napi_value error, message;
+
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
   return error;
 }
 
+/* Context errors: the oldest queued error is the error, the later ones
+ * (newest first) its opensslErrorStack, as Node reports them. */
 napi_value errors_from_queue(napi_env env, const char *fallback) {
-  return build_error(env, fallback, 0);
+  unsigned long queue[16];
+  size_t n = 0;
+  unsigned long err;
+  napi_value error, stack;
+  char text[256];
+
+  while ((err = ERR_get_error()) != 0) {
+    if (n < ARRAY_SIZE(queue))
+      queue[n++] = err;
+  }
+  if (n == 0 && fallback != NULL)
+    return plain_error(env, fallback);
+  ERR_error_string_n(n > 0 ? queue[0] : 0, text, sizeof(text));
+  error = plain_error(env, text);
+  if (n > 1 && napi_create_array(env, &stack) == napi_ok) {
+    for (size_t i = 1; i < n; i++) {
+      ERR_error_string_n(queue[n - i], text, sizeof(text));
+      napi_set_element(env, stack, (uint32_t)(i - 1), util_string(env, text));
+    }
+    util_set(env, error, "opensslErrorStack", stack);
+  }
+  if (n > 0)
+    decorate(env, error, queue[0]);
+  return error;
 }
 
+/* TLS errors: every queued error printed, the first one's code. */
 napi_value errors_tls_from_queue(napi_env env, const char *fallback) {
-  return build_error(env, fallback, 1);
+  unsigned long err = ERR_peek_error();
+  error_text_t text;
+  napi_value error;
+
+  if (err == 0)
+    return plain_error(env, fallback);
+  text.len = 0;
+  text.buf[0] = '\0';
+  ERR_print_errors_cb(append_error_line, &text);
+  error = plain_error(env, text.buf);
+  decorate(env, error, err);
+  ERR_clear_error();
+  return error;
 }
 
 napi_value errors_throw_queue(napi_env env, const char *fallback) {

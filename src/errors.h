@@ -6,7 +6,8 @@
 /* Builds an Error from the OpenSSL error queue, shaped as Node's own: a
  * message from the first queued error, `library`, `reason` and a `code` such
  * as ERR_SSL_WRONG_VERSION_NUMBER. Clears the queue. With an empty queue the
- * error carries `fallback` as its message. */
+ * error carries `fallback` as its message, or with NULL OpenSSL's text for
+ * "no error", as Node gives it. */
 napi_value errors_from_queue(napi_env env, const char *fallback);
 
 /* The same for a failed TLS connection: the message lists every queued
