@@ -13,6 +13,7 @@
         "src/session.c",
         "src/transport.c",
         "src/connection.c",
+        "src/connection_api.c",
         "src/listener.c",
         "src/x509.c",
         "src/errors.c",

@@ -20,7 +20,6 @@ const {
   errnoException,
   exceptionWithHostPort,
 } = require('./errors');
-const certificates = require('./certificates');
 const { createSecureContext } = require('./secure-context');
 
 const UV_ENOTCONN = -107;
@@ -536,51 +535,10 @@ class TLSSocket extends net.Socket {
     if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
     this[kServername] = name;
   }
-
-  getPeerCertificate(detailed) {
-    if (!this._handle) return null;
-    return certificates.peerCertificate(this._handle, !!detailed) || {};
-  }
-
-  getCertificate() {
-    if (!this._handle) return null;
-    return certificates.legacyObject(this._handle.getCertificate()) || {};
-  }
-
-  getPeerX509Certificate() {
-    if (!this._handle) return undefined;
-    const chain = this._handle.getPeerCertificateChain(false);
-    return chain && chain.length > 0 ? certificates.x509(chain[0]) : undefined;
-  }
-
-  getX509Certificate() {
-    if (!this._handle) return undefined;
-    const der = this._handle.getCertificate();
-    return der ? certificates.x509(der) : undefined;
-  }
-
-  getCipher() {
-    return this._handle ? this._handle.getCipher() : null;
-  }
-
-  getProtocol() {
-    return this._handle ? this._handle.getProtocol() : null;
-  }
-
-  isSessionReused() {
-    return this._handle ? this._handle.isSessionReused() : false;
-  }
 }
 
 
-for (const method of ['getSession', 'getTLSTicket', 'setSession', 'getFinished',
-                      'getPeerFinished', 'exportKeyingMaterial', 'renegotiate',
-                      'disableRenegotiation', 'setMaxSendFragment',
-                      'getEphemeralKeyInfo', 'getSharedSigalgs', 'enableTrace']) {
-  TLSSocket.prototype[method] = function notImplemented() {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED(`TLSSocket.prototype.${method}()`);
-  };
-}
+require('./socket-info').install(TLSSocket);
 
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.

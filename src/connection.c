@@ -26,7 +26,7 @@ static const transport_callbacks_t callbacks = {
     on_close,   js_write, js_read_control, js_shutdown,
 };
 
-static int alive(const connection_t *c) {
+int connection_alive(const connection_t *c) {
   return c->handle_open && !transport_is_closing(&c->transport) && !c->failed;
 }
 
@@ -48,7 +48,7 @@ static void call_js_status(connection_t *c, int which, int status) {
 }
 
 /* Sends whatever ciphertext the session produced. */
-static int flush_out(connection_t *c, int notify) {
+int connection_flush(connection_t *c, int notify) {
   const char *data;
   size_t len = session_out_peek(&c->session, &data);
   int r;
@@ -62,8 +62,8 @@ static int flush_out(connection_t *c, int notify) {
   return r;
 }
 
-static void update_reading(connection_t *c) {
-  if (!alive(c))
+void connection_update_reading(connection_t *c) {
+  if (!connection_alive(c))
     return;
   if (c->ended || (c->session.handshake_done && !c->js_reading))
     transport_read_stop(&c->transport);
@@ -77,9 +77,9 @@ static void fail_with(connection_t *c, napi_value error) {
   call_js(c, CB_ONERROR, 1, &error);
 }
 
-static void fail_tls(connection_t *c) {
+void connection_fail_tls(connection_t *c) {
   napi_value error = errors_tls_from_queue(c->env, "TLS error");
-  flush_out(c, 0); /* the alert, if OpenSSL queued one */
+  connection_flush(c, 0); /* the alert, if OpenSSL queued one */
   fail_with(c, error);
 }
 
@@ -91,7 +91,7 @@ static void deliver_end(connection_t *c) {
 
 /* Decrypts what the session holds and hands it to JavaScript, one callback
  * per batch of up to PLAIN_CHUNK bytes. */
-static void deliver_plaintext(connection_t *c) {
+void connection_deliver(connection_t *c) {
   instance_t *inst = c->inst;
   int own_buf = inst->plain_busy;
   char *buf = own_buf ? malloc(PLAIN_CHUNK) : inst->plain_buf;
@@ -101,7 +101,7 @@ static void deliver_plaintext(connection_t *c) {
     return;
   if (!own_buf)
     inst->plain_busy = 1;
-  while (c->js_reading && alive(c) && !c->ended) {
+  while (c->js_reading && connection_alive(c) && !c->ended) {
     napi_value chunk, error = NULL, result;
     size_t filled = 0, n;
     bool more = true;
@@ -114,7 +114,7 @@ static void deliver_plaintext(connection_t *c) {
     }
     if (st == SESSION_ERROR)
       error = errors_tls_from_queue(c->env, "TLS error");
-    flush_out(c, 0);
+    connection_flush(c, 0);
     if (filled > 0) {
       chunk = util_buffer_copy(c->env, buf, filled);
       c->read_requested = 0;
@@ -126,7 +126,7 @@ static void deliver_plaintext(connection_t *c) {
       if (!more && !c->read_requested)
         c->js_reading = 0;
     }
-    if (!alive(c) || st == SESSION_WANT_INPUT)
+    if (!connection_alive(c) || st == SESSION_WANT_INPUT)
       break;
     if (st == SESSION_CLOSED) {
       deliver_end(c);
@@ -141,7 +141,7 @@ static void deliver_plaintext(connection_t *c) {
     inst->plain_busy = 0;
   else
     free(buf);
-  update_reading(c);
+  connection_update_reading(c);
 }
 
 /* Advances the handshake, then delivers application data. */
@@ -149,19 +149,19 @@ static void process_input(connection_t *c) {
   if (!c->session.handshake_done) {
     session_status_t st = session_handshake(&c->session);
     if (st == SESSION_ERROR || st == SESSION_CLOSED) {
-      fail_tls(c);
+      connection_fail_tls(c);
       return;
     }
-    flush_out(c, 0);
+    connection_flush(c, 0);
     if (st != SESSION_OK)
       return;
     call_js(c, CB_ONHANDSHAKE, 0, NULL);
-    if (!alive(c))
+    if (!connection_alive(c))
       return;
-    update_reading(c);
+    connection_update_reading(c);
   }
   if (c->js_reading)
-    deliver_plaintext(c);
+    connection_deliver(c);
 }
 
 static void on_connect(transport_t *t, int status) {
@@ -188,7 +188,7 @@ static void on_read(transport_t *t, ssize_t nread, const char *data) {
       c->failed = 1;
       call_js(c, CB_ONERROR, 2, args);
     }
-  } else if (c->has_session && alive(c)) {
+  } else if (c->has_session && connection_alive(c)) {
     if (session_feed(&c->session, data, (size_t)nread) != 0)
       call_js_status(c, CB_ONERROR, UV_ENOMEM);
     else
@@ -201,7 +201,7 @@ static void on_write(transport_t *t, int status, int notify) {
   connection_t *c = container_of(t, connection_t, transport);
   napi_handle_scope scope;
 
-  if (!alive(c))
+  if (!connection_alive(c))
     return;
   napi_open_handle_scope(c->env, &scope);
   if (notify) {
@@ -219,7 +219,7 @@ static void on_shutdown(transport_t *t, int status) {
   connection_t *c = container_of(t, connection_t, transport);
   napi_handle_scope scope;
 
-  if (!alive(c))
+  if (!connection_alive(c))
     return;
   napi_open_handle_scope(c->env, &scope);
   call_js_status(c, CB_ONSHUTDOWN, status);
@@ -292,7 +292,7 @@ static void force_close(live_handle_t *h) {
 }
 
 /* Once the socket is in use, its JavaScript object lives until it closes. */
-static void hold(connection_t *c) {
+void connection_hold(connection_t *c) {
   if (c->held || c->self_ref == NULL)
     return;
   c->held = 1;
@@ -323,7 +323,7 @@ connection_t *connection_unwrap(napi_env env, napi_value v) {
 }
 
 /* new Connection(kind): TRANSPORT_TCP, TRANSPORT_PIPE or TRANSPORT_JS */
-static napi_value connection_new(napi_env env, napi_callback_info info) {
+napi_value connection_new(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
   instance_t *inst = instance_get(env);
   napi_value name;
@@ -356,285 +356,4 @@ static napi_value connection_new(napi_env env, napi_callback_info info) {
   napi_create_string_utf8(env, "TLSWRAP", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, self, name, &c->async_ctx);
   return self;
-}
-
-#define THIS_CONNECTION(env, self, c)                                          \
-  connection_t *c = connection_unwrap(env, self);                              \
-  if (c == NULL)                                                               \
-    return NULL;
-
-/* connect(address, port, family) or connect(path): result via onconnect */
-static napi_value connection_connect(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 3, argv, self);
-  THIS_CONNECTION(env, self, c);
-  struct sockaddr_storage addr;
-  char *host = util_get_string(env, argv[0]);
-  int err;
-
-  if (host == NULL)
-    return NULL;
-  hold(c);
-  if (c->transport.is_pipe) {
-    transport_connect_pipe(&c->transport, host);
-    free(host);
-    return util_int(env, 0);
-  }
-  if (util_get_int(env, argv[2], 4) == 6)
-    err = uv_ip6_addr(host, util_get_int(env, argv[1], 0),
-                      (struct sockaddr_in6 *)&addr);
-  else
-    err = uv_ip4_addr(host, util_get_int(env, argv[1], 0),
-                      (struct sockaddr_in *)&addr);
-  free(host);
-  if (err == 0)
-    err = transport_connect_tcp(&c->transport, (struct sockaddr *)&addr);
-  return util_int(env, err);
-}
-
-static int verify_accept_all(int preverify_ok, X509_STORE_CTX *ctx) {
-  (void)preverify_ok;
-  (void)ctx;
-  /* The verdict is read after the handshake, as Node does, so that the
-   * application decides with rejectUnauthorized. */
-  return 1;
-}
-
-/* setup(context, isServer, servername, requestCert, rejectUnauthorized) */
-static napi_value connection_setup(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 5, argv, self);
-  THIS_CONNECTION(env, self, c);
-  SSL_CTX *ctx = context_from_value(env, argv[0]);
-  int is_server = util_get_bool(env, argv[1]);
-  int mode = SSL_VERIFY_NONE;
-
-  if (ctx == NULL)
-    return NULL;
-  if (c->has_session)
-    return util_throw(env, "ERR_TLS_INVALID_STATE", "already set up");
-  if (session_init(&c->session, ctx, is_server) != 0)
-    return errors_throw_queue(env, "SSL_new");
-  c->has_session = 1;
-  if (!is_server) {
-    mode = SSL_VERIFY_PEER;
-    if (!util_is_nullish(env, argv[2])) {
-      char *name = util_get_string(env, argv[2]);
-      if (name == NULL)
-        return NULL;
-      SSL_set_tlsext_host_name(c->session.ssl, name);
-      free(name);
-    }
-  } else if (util_get_bool(env, argv[3])) {
-    mode = SSL_VERIFY_PEER;
-    if (util_get_bool(env, argv[4]))
-      mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-  }
-  SSL_set_verify(c->session.ssl, mode, verify_accept_all);
-  return util_undefined(env);
-}
-
-/* start(): begins the handshake once the socket is connected. */
-static napi_value connection_start(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-  int err;
-
-  (void)argv;
-  if (!c->has_session || !alive(c))
-    return util_int(env, UV_EINVAL);
-  hold(c);
-  if (!c->session.is_server) {
-    if (session_handshake(&c->session) == SESSION_ERROR) {
-      fail_tls(c);
-      return util_int(env, 0);
-    }
-    flush_out(c, 0);
-  }
-  err = transport_read_start(&c->transport);
-  return util_int(env, err);
-}
-
-static napi_value connection_read_start(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  c->js_reading = 1;
-  c->read_requested = 1;
-  if (!alive(c) || !c->has_session)
-    return util_undefined(env);
-  if (c->session.handshake_done && session_has_input(&c->session))
-    deliver_plaintext(c);
-  else
-    update_reading(c);
-  return util_undefined(env);
-}
-
-static napi_value connection_read_stop(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  c->js_reading = 0;
-  update_reading(c);
-  return util_undefined(env);
-}
-
-static napi_value write_result(connection_t *c, session_status_t st) {
-  if (st == SESSION_OK)
-    return util_int(c->env, flush_out(c, 1));
-  return errors_from_queue(c->env, "write after the TLS session closed");
-}
-
-/* write(buffer) -> 0 written, 1 pending (onwrite follows), <0 uv error, or
- * an Error from TLS. */
-static napi_value connection_write(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 1, argv, self);
-  THIS_CONNECTION(env, self, c);
-  const char *data;
-  size_t len;
-
-  if (!alive(c) || !c->has_session || !c->session.handshake_done)
-    return util_int(env, UV_EPIPE);
-  if (!util_get_bytes(env, argv[0], &data, &len))
-    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  return write_result(c, session_write(&c->session, data, len));
-}
-
-/* writev(array of buffers): every chunk encrypted, then one send. */
-static napi_value connection_writev(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 1, argv, self);
-  THIS_CONNECTION(env, self, c);
-  session_status_t st = SESSION_OK;
-  uint32_t count = 0;
-
-  if (!alive(c) || !c->has_session || !c->session.handshake_done)
-    return util_int(env, UV_EPIPE);
-  NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
-  for (uint32_t i = 0; i < count && st == SESSION_OK; i++) {
-    napi_value item;
-    const char *data;
-    size_t len;
-    NAPI_CALL(env, napi_get_element(env, argv[0], i, &item));
-    if (!util_get_bytes(env, item, &data, &len))
-      return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected Buffers");
-    st = session_write(&c->session, data, len);
-  }
-  return write_result(c, st);
-}
-
-/* shutdown(): close_notify, then TCP half-close once it is sent. */
-static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  if (!alive(c))
-    return util_int(env, UV_ENOTCONN);
-  if (c->has_session && c->session.handshake_done) {
-    session_shutdown(&c->session);
-    flush_out(c, 0);
-  }
-  return util_int(env, transport_shutdown(&c->transport));
-}
-
-/* feed(buffer) / feed(null) at end: ciphertext from a JavaScript stream */
-static napi_value connection_feed(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 1, argv, self);
-  THIS_CONNECTION(env, self, c);
-  const char *data;
-  size_t len;
-
-  if (c->transport.kind != TRANSPORT_JS)
-    return util_throw(env, "ERR_INVALID_STATE", "not a stream connection");
-  if (util_is_nullish(env, argv[0])) {
-    transport_js_receive(&c->transport, UV_EOF, NULL);
-    return util_undefined(env);
-  }
-  if (!util_get_bytes(env, argv[0], &data, &len))
-    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  transport_js_receive(&c->transport, (ssize_t)len, data);
-  return util_undefined(env);
-}
-
-/* wireDrained(): the JavaScript stream took its buffered writes. */
-static napi_value connection_wire_drained(napi_env env,
-                                          napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  if (c->transport.kind == TRANSPORT_JS)
-    transport_js_drained(&c->transport);
-  return util_undefined(env);
-}
-
-static napi_value connection_close(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  if (c->handle_open)
-    transport_close(&c->transport);
-  return util_undefined(env);
-}
-
-static napi_value connection_ref(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  if (c->handle_open)
-    uv_ref(&c->transport.h.handle);
-  return util_undefined(env);
-}
-
-static napi_value connection_unref(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  if (c->handle_open)
-    uv_unref(&c->transport.h.handle);
-  return util_undefined(env);
-}
-
-static napi_value connection_write_queue_size(napi_env env,
-                                              napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  return util_int(env, (int64_t)c->transport.queued_bytes);
-}
-
-napi_value connection_define(napi_env env) {
-  static const napi_property_descriptor methods[] = {
-      METHOD("connect", connection_connect),
-      METHOD("setup", connection_setup),
-      METHOD("start", connection_start),
-      METHOD("readStart", connection_read_start),
-      METHOD("readStop", connection_read_stop),
-      METHOD("write", connection_write),
-      METHOD("writev", connection_writev),
-      METHOD("shutdown", connection_shutdown),
-      METHOD("close", connection_close),
-      METHOD("feed", connection_feed),
-      METHOD("wireDrained", connection_wire_drained),
-      METHOD("ref", connection_ref),
-      METHOD("unref", connection_unref),
-      METHOD("writeQueueSize", connection_write_queue_size),
-      METHOD("getpeername", connection_getpeername),
-      METHOD("getsockname", connection_getsockname),
-      METHOD("setNoDelay", connection_set_no_delay),
-      METHOD("setKeepAlive", connection_set_keep_alive),
-      METHOD("getProtocol", connection_get_protocol),
-      METHOD("getCipher", connection_get_cipher),
-      METHOD("getServername", connection_get_servername),
-      METHOD("verifyError", connection_verify_error),
-      METHOD("getPeerCertificateChain", connection_get_peer_chain),
-      METHOD("getCertificate", connection_get_certificate),
-      METHOD("isSessionReused", connection_is_session_reused),
-  };
-  return util_define_class(env, "Connection", connection_new, methods,
-                           ARRAY_SIZE(methods));
 }

@@ -30,6 +30,17 @@ typedef struct connection {
 } connection_t;
 
 napi_value connection_define(napi_env env);
+napi_value connection_new(napi_env env, napi_callback_info info);
+
+/* The engine (connection.c), for the methods in connection_api.c. */
+int connection_alive(const connection_t *c);
+/* Sends the ciphertext the session produced; `notify` asks for onwrite
+ * when it was queued rather than sent at once. */
+int connection_flush(connection_t *c, int notify);
+void connection_update_reading(connection_t *c);
+void connection_deliver(connection_t *c);
+void connection_fail_tls(connection_t *c);
+void connection_hold(connection_t *c);
 /* The connection behind a JavaScript Connection object, or NULL. */
 connection_t *connection_unwrap(napi_env env, napi_value v);
 

@@ -1,0 +1,65 @@
+'use strict';
+// What a TLSSocket tells about its TLS state: certificates, cipher,
+// protocol, session. Installed on TLSSocket.prototype.
+
+const certificates = require('./certificates');
+const { codes: { ERR_UVTLS_NOT_IMPLEMENTED } } = require('./errors');
+
+const methods = {
+  getPeerCertificate(detailed) {
+    if (!this._handle) return null;
+    return certificates.peerCertificate(this._handle, !!detailed) || {};
+  },
+
+  getCertificate() {
+    if (!this._handle) return null;
+    return certificates.legacyObject(this._handle.getCertificate()) || {};
+  },
+
+  getPeerX509Certificate() {
+    if (!this._handle) return undefined;
+    const chain = this._handle.getPeerCertificateChain(false);
+    return chain && chain.length > 0 ? certificates.x509(chain[0]) : undefined;
+  },
+
+  getX509Certificate() {
+    if (!this._handle) return undefined;
+    const der = this._handle.getCertificate();
+    return der ? certificates.x509(der) : undefined;
+  },
+
+  getCipher() {
+    return this._handle ? this._handle.getCipher() : null;
+  },
+
+  getProtocol() {
+    return this._handle ? this._handle.getProtocol() : null;
+  },
+
+  isSessionReused() {
+    return this._handle ? this._handle.isSessionReused() : false;
+  },
+};
+
+const notBuilt = ['getSession', 'getTLSTicket', 'setSession', 'getFinished',
+                  'getPeerFinished', 'exportKeyingMaterial', 'renegotiate',
+                  'disableRenegotiation', 'setMaxSendFragment',
+                  'getEphemeralKeyInfo', 'getSharedSigalgs', 'enableTrace'];
+
+function install(TLSSocket) {
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(TLSSocket.prototype, name, {
+      value: fn, writable: true, configurable: true, enumerable: false,
+    });
+  }
+  for (const name of notBuilt) {
+    Object.defineProperty(TLSSocket.prototype, name, {
+      value() {
+        throw new ERR_UVTLS_NOT_IMPLEMENTED(`TLSSocket.prototype.${name}()`);
+      },
+      writable: true, configurable: true, enumerable: false,
+    });
+  }
+}
+
+module.exports = { install };

@@ -1,0 +1,291 @@
+/* The methods JavaScript calls on a Connection. */
+
+#include <stdlib.h>
+
+#include <openssl/err.h>
+
+#include "connection.h"
+#include "context.h"
+#include "errors.h"
+#include "util.h"
+
+#define THIS_CONNECTION(env, self, c)                                          \
+  connection_t *c = connection_unwrap(env, self);                              \
+  if (c == NULL)                                                               \
+    return NULL;
+
+/* connect(address, port, family) or connect(path): result via onconnect */
+static napi_value connection_connect(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 3, argv, self);
+  THIS_CONNECTION(env, self, c);
+  struct sockaddr_storage addr;
+  char *host = util_get_string(env, argv[0]);
+  int err;
+
+  if (host == NULL)
+    return NULL;
+  connection_hold(c);
+  if (c->transport.is_pipe) {
+    transport_connect_pipe(&c->transport, host);
+    free(host);
+    return util_int(env, 0);
+  }
+  if (util_get_int(env, argv[2], 4) == 6)
+    err = uv_ip6_addr(host, util_get_int(env, argv[1], 0),
+                      (struct sockaddr_in6 *)&addr);
+  else
+    err = uv_ip4_addr(host, util_get_int(env, argv[1], 0),
+                      (struct sockaddr_in *)&addr);
+  free(host);
+  if (err == 0)
+    err = transport_connect_tcp(&c->transport, (struct sockaddr *)&addr);
+  return util_int(env, err);
+}
+
+static int verify_accept_all(int preverify_ok, X509_STORE_CTX *ctx) {
+  (void)preverify_ok;
+  (void)ctx;
+  /* The verdict is read after the handshake, as Node does, so that the
+   * application decides with rejectUnauthorized. */
+  return 1;
+}
+
+/* setup(context, isServer, servername, requestCert, rejectUnauthorized) */
+static napi_value connection_setup(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 5, argv, self);
+  THIS_CONNECTION(env, self, c);
+  SSL_CTX *ctx = context_from_value(env, argv[0]);
+  int is_server = util_get_bool(env, argv[1]);
+  int mode = SSL_VERIFY_NONE;
+
+  if (ctx == NULL)
+    return NULL;
+  if (c->has_session)
+    return util_throw(env, "ERR_TLS_INVALID_STATE", "already set up");
+  if (session_init(&c->session, ctx, is_server) != 0)
+    return errors_throw_queue(env, "SSL_new");
+  c->has_session = 1;
+  if (!is_server) {
+    mode = SSL_VERIFY_PEER;
+    if (!util_is_nullish(env, argv[2])) {
+      char *name = util_get_string(env, argv[2]);
+      if (name == NULL)
+        return NULL;
+      SSL_set_tlsext_host_name(c->session.ssl, name);
+      free(name);
+    }
+  } else if (util_get_bool(env, argv[3])) {
+    mode = SSL_VERIFY_PEER;
+    if (util_get_bool(env, argv[4]))
+      mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  }
+  SSL_set_verify(c->session.ssl, mode, verify_accept_all);
+  return util_undefined(env);
+}
+
+/* start(): begins the handshake once the socket is connected. */
+static napi_value connection_start(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+  int err;
+
+  (void)argv;
+  if (!c->has_session || !connection_alive(c))
+    return util_int(env, UV_EINVAL);
+  connection_hold(c);
+  if (!c->session.is_server) {
+    if (session_handshake(&c->session) == SESSION_ERROR) {
+      connection_fail_tls(c);
+      return util_int(env, 0);
+    }
+    connection_flush(c, 0);
+  }
+  err = transport_read_start(&c->transport);
+  return util_int(env, err);
+}
+
+static napi_value connection_read_start(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->js_reading = 1;
+  c->read_requested = 1;
+  if (!connection_alive(c) || !c->has_session)
+    return util_undefined(env);
+  if (c->session.handshake_done && session_has_input(&c->session))
+    connection_deliver(c);
+  else
+    connection_update_reading(c);
+  return util_undefined(env);
+}
+
+static napi_value connection_read_stop(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->js_reading = 0;
+  connection_update_reading(c);
+  return util_undefined(env);
+}
+
+static napi_value write_result(connection_t *c, session_status_t st) {
+  if (st == SESSION_OK)
+    return util_int(c->env, connection_flush(c, 1));
+  return errors_from_queue(c->env, "write after the TLS session closed");
+}
+
+/* write(buffer) -> 0 written, 1 pending (onwrite follows), <0 uv error, or
+ * an Error from TLS. */
+static napi_value connection_write(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data;
+  size_t len;
+
+  if (!connection_alive(c) || !c->has_session || !c->session.handshake_done)
+    return util_int(env, UV_EPIPE);
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  return write_result(c, session_write(&c->session, data, len));
+}
+
+/* writev(array of buffers): every chunk encrypted, then one send. */
+static napi_value connection_writev(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  session_status_t st = SESSION_OK;
+  uint32_t count = 0;
+
+  if (!connection_alive(c) || !c->has_session || !c->session.handshake_done)
+    return util_int(env, UV_EPIPE);
+  NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
+  for (uint32_t i = 0; i < count && st == SESSION_OK; i++) {
+    napi_value item;
+    const char *data;
+    size_t len;
+    NAPI_CALL(env, napi_get_element(env, argv[0], i, &item));
+    if (!util_get_bytes(env, item, &data, &len))
+      return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected Buffers");
+    st = session_write(&c->session, data, len);
+  }
+  return write_result(c, st);
+}
+
+/* shutdown(): close_notify, then TCP half-close once it is sent. */
+static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (!connection_alive(c))
+    return util_int(env, UV_ENOTCONN);
+  if (c->has_session && c->session.handshake_done) {
+    session_shutdown(&c->session);
+    connection_flush(c, 0);
+  }
+  return util_int(env, transport_shutdown(&c->transport));
+}
+
+/* feed(buffer) / feed(null) at end: ciphertext from a JavaScript stream */
+static napi_value connection_feed(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data;
+  size_t len;
+
+  if (c->transport.kind != TRANSPORT_JS)
+    return util_throw(env, "ERR_INVALID_STATE", "not a stream connection");
+  if (util_is_nullish(env, argv[0])) {
+    transport_js_receive(&c->transport, UV_EOF, NULL);
+    return util_undefined(env);
+  }
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  transport_js_receive(&c->transport, (ssize_t)len, data);
+  return util_undefined(env);
+}
+
+/* wireDrained(): the JavaScript stream took its buffered writes. */
+static napi_value connection_wire_drained(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->transport.kind == TRANSPORT_JS)
+    transport_js_drained(&c->transport);
+  return util_undefined(env);
+}
+
+static napi_value connection_close(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->handle_open)
+    transport_close(&c->transport);
+  return util_undefined(env);
+}
+
+static napi_value connection_ref(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->handle_open)
+    uv_ref(&c->transport.h.handle);
+  return util_undefined(env);
+}
+
+static napi_value connection_unref(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->handle_open)
+    uv_unref(&c->transport.h.handle);
+  return util_undefined(env);
+}
+
+static napi_value connection_write_queue_size(napi_env env,
+                                              napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  return util_int(env, (int64_t)c->transport.queued_bytes);
+}
+
+napi_value connection_define(napi_env env) {
+  static const napi_property_descriptor methods[] = {
+      METHOD("connect", connection_connect),
+      METHOD("setup", connection_setup),
+      METHOD("start", connection_start),
+      METHOD("readStart", connection_read_start),
+      METHOD("readStop", connection_read_stop),
+      METHOD("write", connection_write),
+      METHOD("writev", connection_writev),
+      METHOD("shutdown", connection_shutdown),
+      METHOD("close", connection_close),
+      METHOD("feed", connection_feed),
+      METHOD("wireDrained", connection_wire_drained),
+      METHOD("ref", connection_ref),
+      METHOD("unref", connection_unref),
+      METHOD("writeQueueSize", connection_write_queue_size),
+      METHOD("getpeername", connection_getpeername),
+      METHOD("getsockname", connection_getsockname),
+      METHOD("setNoDelay", connection_set_no_delay),
+      METHOD("setKeepAlive", connection_set_keep_alive),
+      METHOD("getProtocol", connection_get_protocol),
+      METHOD("getCipher", connection_get_cipher),
+      METHOD("getServername", connection_get_servername),
+      METHOD("verifyError", connection_verify_error),
+      METHOD("getPeerCertificateChain", connection_get_peer_chain),
+      METHOD("getCertificate", connection_get_certificate),
+      METHOD("isSessionReused", connection_is_session_reused),
+  };
+  return util_define_class(env, "Connection", connection_new, methods,
+                           ARRAY_SIZE(methods));
+}
