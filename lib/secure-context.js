@@ -31,9 +31,36 @@ const protocolVersions = {
 };
 
 let rootStoreBuilt = false;
+let extraCAs;
+
+// The PEM of NODE_EXTRA_CA_CERTS, read once as Node reads it (Node itself
+// warns at startup when the file cannot be read).
+function extraCACerts() {
+  if (extraCAs === undefined) {
+    extraCAs = [];
+    const file = process.env.NODE_EXTRA_CA_CERTS;
+    if (file) {
+      try {
+        extraCAs.push(require('fs').readFileSync(file, 'latin1'));
+      } catch {
+        // Node has already emitted its warning for this file.
+      }
+    }
+  }
+  return extraCAs;
+}
+
+function useOpenSSLCA() {
+  const flags = [...process.execArgv,
+                 ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  const openssl = flags.lastIndexOf('--use-openssl-ca');
+  return openssl >= 0 && openssl > flags.lastIndexOf('--use-bundled-ca');
+}
+
 function ensureRootStore() {
   if (rootStoreBuilt) return;
-  binding.setRootCerts(require('./builtin').rootCertificates);
+  const roots = useOpenSSLCA() ? [] : require('./builtin').rootCertificates;
+  binding.setRootCerts([...roots, ...extraCACerts()], useOpenSSLCA());
   rootStoreBuilt = true;
 }
 

@@ -38,9 +38,10 @@ static int add_pem(X509_STORE *store, const char *pem, size_t len) {
   return added;
 }
 
-/* setRootCerts(array of PEM strings): builds the store unless built. */
+/* setRootCerts(array of PEM strings, useSystemStore): builds the store
+ * unless built; the system store is OpenSSL's default paths. */
 napi_value root_store_init(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 1, argv, self);
+  GET_ARGS(env, info, 2, argv, self);
   uint32_t count = 0;
   X509_STORE *store;
 
@@ -57,6 +58,10 @@ napi_value root_store_init(napi_env env, napi_callback_info info) {
   store = X509_STORE_new();
   if (store == NULL)
     return errors_throw_queue(env, "X509_STORE_new");
+  if (util_get_bool(env, argv[1])) {
+    X509_STORE_set_default_paths(store);
+    ERR_clear_error();
+  }
   for (uint32_t i = 0; i < count; i++) {
     napi_value item;
     char *pem;
