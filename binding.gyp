@@ -10,6 +10,7 @@
         "src/addon.c",
         "src/context.c",
         "src/context_load.c",
+        "src/handshake.c",
         "src/session.c",
         "src/transport.c",
         "src/connection.c",

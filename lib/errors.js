@@ -121,6 +121,11 @@ defineError('ERR_TLS_INVALID_PROTOCOL_VERSION', TypeError,
 defineError('ERR_TLS_PROTOCOL_VERSION_CONFLICT', TypeError,
             (prev, used) => `TLS protocol version ${prev} conflicts with secureProtocol ${used}`);
 defineError('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError, (msg) => msg);
+defineError('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', TypeError, (value, protocols) =>
+  `ALPN callback returned a value (${value}) that did not match any of the ` +
+  `client's offered protocols (${protocols.join(', ')})`);
+defineError('ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', TypeError,
+            'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive');
 defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a SecureContext`);
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,

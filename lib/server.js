@@ -13,10 +13,12 @@ const {
     ERR_SERVER_ALREADY_LISTEN,
     ERR_SOCKET_BAD_PORT,
     ERR_UVTLS_NOT_IMPLEMENTED,
+    ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS,
   },
   uvExceptionWithHostPort,
 } = require('./errors');
 const { createSecureContext, isSecureContext } = require('./secure-context');
+const { convertALPNProtocols } = require('./alpn');
 const {
   TLSSocket,
   callbacks,
@@ -40,9 +42,8 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
                         'clientCertEngine', 'sessionIdContext', 'ticketKeys',
                         'sessionTimeout'];
-const notBuiltServerOptions = ['SNICallback', 'ALPNProtocols', 'ALPNCallback',
-                               'pskCallback', 'pskIdentityHint', 'enableTrace',
-                               'pauseOnConnect'];
+const notBuiltServerOptions = ['SNICallback', 'pskCallback', 'pskIdentityHint',
+                               'enableTrace', 'pauseOnConnect'];
 
 function defaultSessionIdContext() {
   return crypto.createHash('sha1').update(process.argv.join(' '))
@@ -73,6 +74,14 @@ class Server extends net.Server {
       throw new ERR_INVALID_ARG_TYPE('options.handshakeTimeout', 'number', timeout);
     }
     this[kHandshakeTimeout] = timeout;
+    this.ALPNCallback = options.ALPNCallback;
+    if (options.ALPNCallback) {
+      if (typeof options.ALPNCallback !== 'function') {
+        throw new ERR_INVALID_ARG_TYPE('options.ALPNCallback', 'Function',
+                                       options.ALPNCallback);
+      }
+      if (options.ALPNProtocols) throw new ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS();
+    }
     this.setSecureContext(options);
     this.on('connection', onForeignConnection);
     if (listener) this.on('secureConnection', listener);
@@ -88,6 +97,8 @@ class Server extends net.Server {
       rejectUnauthorized: this.rejectUnauthorized,
       handshakeTimeout: this[kHandshakeTimeout],
       allowHalfOpen: this.allowHalfOpen,
+      ALPNProtocols: this.ALPNProtocols,
+      ALPNCallback: this.ALPNCallback,
       [kNoHandle]: true,
     };
   }
@@ -96,6 +107,7 @@ class Server extends net.Server {
     if (options == null || typeof options !== 'object') {
       throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
     }
+    if (options.ALPNProtocols) convertALPNProtocols(options.ALPNProtocols, this);
     if (options.secureContext != null) {
       if (!isSecureContext(options.secureContext)) {
         throw new ERR_INVALID_ARG_TYPE('options.secureContext', 'SecureContext',

@@ -21,6 +21,7 @@ const {
   exceptionWithHostPort,
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
+const { convertALPNProtocols, selectWithCallback } = require('./alpn');
 
 const UV_ENOTCONN = -107;
 
@@ -33,6 +34,7 @@ const UV_ECANCELED = -125;
 const kOwner = Symbol('kOwner');
 const kParent = Symbol('kParent');
 const kNoHandle = Symbol('kNoHandle');
+const kALPN = Symbol('kALPN');
 const kRemote = Symbol('kRemote');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
@@ -123,6 +125,12 @@ const callbacks = {
     if (start) parent.resume();
     else parent.pause();
   },
+  onalpn(offered) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return selectWithCallback(socket._tlsOptions.ALPNCallback,
+                              this.getServername(), offered);
+  },
   onwireend() {
     const parent = this[kParent];
     if (parent && !parent.destroyed && !parent.writableEnded) parent.end();
@@ -139,8 +147,8 @@ const kAttach = Symbol('kAttach');
 const kConnect = Symbol('kConnect');
 const kStart = Symbol('kStart');
 
-const notBuiltOptions = ['ALPNProtocols', 'ALPNCallback', 'SNICallback', 'session',
-                         'requestOCSP', 'pskCallback', 'enableTrace', 'onread'];
+const notBuiltOptions = ['SNICallback', 'session', 'requestOCSP', 'pskCallback',
+                         'enableTrace', 'onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -149,8 +157,7 @@ class TLSSocket extends net.Socket {
       throw new ERR_INVALID_ARG_TYPE('socket', 'stream.Duplex', socket);
     }
     for (const name of notBuiltOptions) {
-      if (tlsOptions[name] != null && !(name === 'ALPNProtocols' &&
-          Array.isArray(tlsOptions[name]) && tlsOptions[name].length === 0)) {
+      if (tlsOptions[name] != null) {
         throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${name} option`);
       }
     }
@@ -184,6 +191,12 @@ class TLSSocket extends net.Socket {
     this[kErrorEmitted] = false;
     this[kOptions] = null;
     this[kParent] = null;
+    this[kALPN] = null;
+    if (tlsOptions.ALPNProtocols) {
+      const out = {};
+      convertALPNProtocols(tlsOptions.ALPNProtocols, out);
+      this[kALPN] = out.ALPNProtocols || null;
+    }
     if (tlsOptions.isServer) this.on('error', onServerSocketError);
     if (!tlsOptions.secureContext) {
       tlsOptions.secureContext = createSecureContext(tlsOptions);
@@ -364,6 +377,11 @@ class TLSSocket extends net.Socket {
     this._handle.setup(opts.secureContext.context, !!opts.isServer,
                        this[kServername], !!opts.requestCert,
                        !!opts.rejectUnauthorized);
+    if (opts.isServer && typeof opts.ALPNCallback === 'function') {
+      this._handle.setALPNProtocols(true);
+    } else if (this[kALPN]) {
+      this._handle.setALPNProtocols(this[kALPN]);
+    }
     if (opts.isServer && opts.handshakeTimeout > 0) {
       this[kHandshakeTimer] = setTimeout(() => {
         this[kHandshakeTimer] = null;
@@ -379,7 +397,7 @@ class TLSSocket extends net.Socket {
     this[kHandshakeTimer] = null;
     this._secureEstablished = true;
     this.servername = this._handle.getServername();
-    this.alpnProtocol = false;
+    this.alpnProtocol = this._handle.getALPNNegotiatedProtocol();
     this.emit('secure');
     if (this.destroyed || !this._handle) return;
     const pending = this[kPendingWrite];

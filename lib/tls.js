@@ -24,6 +24,7 @@ const {
   kStartWhenConnected,
 } = require('./socket');
 const { Server, createServer } = require('./server');
+const { convertALPNProtocols } = require('./alpn');
 
 binding.setCallbacks(callbacks);
 
@@ -148,26 +149,6 @@ function getCiphers() {
     ciphers = [...new Set(names.map((name) => name.toLowerCase()))].sort();
   }
   return ciphers.slice();
-}
-
-// ALPN protocol names to the wire format: each prefixed by its length.
-function convertALPNProtocols(protocols, out) {
-  if (Array.isArray(protocols)) {
-    const parts = [];
-    for (const p of protocols) {
-      const name = Buffer.isBuffer(p) || ArrayBuffer.isView(p) ? Buffer.from(p) : Buffer.from(String(p));
-      if (name.length > 255) {
-        throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
-                                   `${parts.length / 2} exceeds the maximum length.`,
-                                   '<= 255', name.length, true);
-      }
-      parts.push(Buffer.from([name.length]), name);
-    }
-    out.ALPNProtocols = Buffer.concat(parts);
-  } else if (ArrayBuffer.isView(protocols)) {
-    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
-      protocols.byteOffset, protocols.byteOffset + protocols.byteLength));
-  }
 }
 
 function createSecurePair(context) {

@@ -19,9 +19,9 @@
 #define PLAIN_BUF_SIZE (64 * 1024)
 
 static const char *const callback_names[CB_COUNT] = {
-    "onconnect",    "onhandshake", "ondata",     "onend",
-    "onerror",      "onwrite",     "onshutdown", "onclose",
-    "onconnection", "onwire",      "onwireread", "onwireend",
+    "onconnect",  "onhandshake", "ondata",  "onend",        "onerror",
+    "onwrite",    "onshutdown",  "onclose", "onconnection", "onwire",
+    "onwireread", "onwireend",   "onalpn",
 };
 
 instance_t *instance_get(napi_env env) {

@@ -22,6 +22,7 @@ enum {
   CB_ONWIRE,
   CB_ONWIREREAD,
   CB_ONWIREEND,
+  CB_ONALPN,
   CB_COUNT
 };
 

@@ -31,8 +31,8 @@ int connection_alive(const connection_t *c) {
 }
 
 /* Calls a JavaScript callback with the connection object as `this`. */
-static napi_value call_js(connection_t *c, int which, size_t argc,
-                          const napi_value *argv) {
+napi_value connection_call(connection_t *c, int which, size_t argc,
+                           const napi_value *argv) {
   napi_value self;
 
   if (c->inst->tearing_down ||
@@ -44,7 +44,7 @@ static napi_value call_js(connection_t *c, int which, size_t argc,
 
 static void call_js_status(connection_t *c, int which, int status) {
   napi_value arg = util_int(c->env, status);
-  call_js(c, which, 1, &arg);
+  connection_call(c, which, 1, &arg);
 }
 
 /* Sends whatever ciphertext the session produced. */
@@ -74,7 +74,7 @@ void connection_update_reading(connection_t *c) {
 static void fail_with(connection_t *c, napi_value error) {
   c->failed = 1;
   transport_read_stop(&c->transport);
-  call_js(c, CB_ONERROR, 1, &error);
+  connection_call(c, CB_ONERROR, 1, &error);
 }
 
 void connection_fail_tls(connection_t *c) {
@@ -86,7 +86,7 @@ void connection_fail_tls(connection_t *c) {
 static void deliver_end(connection_t *c) {
   c->ended = 1;
   transport_read_stop(&c->transport);
-  call_js(c, CB_ONEND, 0, NULL);
+  connection_call(c, CB_ONEND, 0, NULL);
 }
 
 /* Decrypts what the session holds and hands it to JavaScript, one callback
@@ -118,7 +118,7 @@ void connection_deliver(connection_t *c) {
     if (filled > 0) {
       chunk = util_buffer_copy(c->env, buf, filled);
       c->read_requested = 0;
-      result = call_js(c, CB_ONDATA, 1, &chunk);
+      result = connection_call(c, CB_ONDATA, 1, &chunk);
       if (result != NULL)
         napi_get_value_bool(c->env, result, &more);
       /* A full buffer stops reading, unless the stream asked for more
@@ -155,7 +155,7 @@ static void process_input(connection_t *c) {
     connection_flush(c, 0);
     if (st != SESSION_OK)
       return;
-    call_js(c, CB_ONHANDSHAKE, 0, NULL);
+    connection_call(c, CB_ONHANDSHAKE, 0, NULL);
     if (!connection_alive(c))
       return;
     connection_update_reading(c);
@@ -186,7 +186,7 @@ static void on_read(transport_t *t, ssize_t nread, const char *data) {
       napi_value args[2] = {util_int(c->env, nread),
                             util_string(c->env, "read")};
       c->failed = 1;
-      call_js(c, CB_ONERROR, 2, args);
+      connection_call(c, CB_ONERROR, 2, args);
     }
   } else if (c->has_session && connection_alive(c)) {
     if (session_feed(&c->session, data, (size_t)nread) != 0)
@@ -210,7 +210,7 @@ static void on_write(transport_t *t, int status, int notify) {
   } else if (status < 0) {
     napi_value args[2] = {util_int(c->env, status),
                           util_string(c->env, "write")};
-    call_js(c, CB_ONERROR, 2, args);
+    connection_call(c, CB_ONERROR, 2, args);
   }
   napi_close_handle_scope(c->env, scope);
 }
@@ -236,7 +236,7 @@ static int js_write(transport_t *t, const char *data, size_t len) {
 
   if (chunk == NULL)
     return UV_ENOMEM;
-  result = call_js(c, CB_ONWIRE, 1, &chunk);
+  result = connection_call(c, CB_ONWIRE, 1, &chunk);
   if (result != NULL)
     napi_get_value_bool(c->env, result, &more);
   return more ? 0 : 1;
@@ -246,19 +246,20 @@ static void js_read_control(transport_t *t, int start) {
   connection_t *c = container_of(t, connection_t, transport);
   napi_value arg = util_bool(c->env, start);
 
-  call_js(c, CB_ONWIREREAD, 1, &arg);
+  connection_call(c, CB_ONWIREREAD, 1, &arg);
 }
 
 static void js_shutdown(transport_t *t) {
   connection_t *c = container_of(t, connection_t, transport);
 
-  call_js(c, CB_ONWIREEND, 0, NULL);
+  connection_call(c, CB_ONWIREEND, 0, NULL);
 }
 
 static void connection_free(connection_t *c) {
   if (c->has_session)
     session_free(&c->session);
   c->has_session = 0;
+  free(c->alpn);
   free(c);
 }
 
@@ -274,7 +275,7 @@ static void on_close(transport_t *t) {
   }
   if (!c->inst->tearing_down) {
     napi_open_handle_scope(c->env, &scope);
-    call_js(c, CB_ONCLOSE, 0, NULL);
+    connection_call(c, CB_ONCLOSE, 0, NULL);
     napi_close_handle_scope(c->env, scope);
     napi_async_destroy(c->env, c->async_ctx);
     c->async_ctx = NULL;

@@ -24,9 +24,12 @@ typedef struct connection {
   int read_requested;   /* readStart() since the last chunk was handed up */
   int js_write_pending; /* a JavaScript write waits for queued bytes */
   int handle_open;
-  int js_gone; /* the JavaScript object was collected */
-  int ended;   /* end of stream delivered */
-  int failed;  /* a fatal error delivered */
+  int js_gone;         /* the JavaScript object was collected */
+  int ended;           /* end of stream delivered */
+  int failed;          /* a fatal error delivered */
+  unsigned char *alpn; /* a server's ALPN protocols, wire format */
+  size_t alpn_len;
+  int alpn_callback; /* a server's ALPNCallback chooses instead */
 } connection_t;
 
 napi_value connection_define(napi_env env);
@@ -41,6 +44,9 @@ void connection_update_reading(connection_t *c);
 void connection_deliver(connection_t *c);
 void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
+/* Calls JavaScript callback `which` with the connection as `this`. */
+napi_value connection_call(connection_t *c, int which, size_t argc,
+                           const napi_value *argv);
 /* The connection behind a JavaScript Connection object, or NULL. */
 connection_t *connection_unwrap(napi_env env, napi_value v);
 
@@ -52,6 +58,7 @@ napi_value connection_set_keep_alive(napi_env env, napi_callback_info info);
 napi_value connection_get_protocol(napi_env env, napi_callback_info info);
 napi_value connection_get_cipher(napi_env env, napi_callback_info info);
 napi_value connection_get_servername(napi_env env, napi_callback_info info);
+napi_value connection_get_alpn(napi_env env, napi_callback_info info);
 napi_value connection_verify_error(napi_env env, napi_callback_info info);
 napi_value connection_get_peer_chain(napi_env env, napi_callback_info info);
 napi_value connection_get_certificate(napi_env env, napi_callback_info info);

@@ -1,6 +1,7 @@
 /* The methods JavaScript calls on a Connection. */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/err.h>
 
@@ -80,6 +81,40 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
       mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
   }
   SSL_set_verify(c->session.ssl, mode, verify_accept_all);
+  SSL_set_app_data(c->session.ssl, c);
+  return util_undefined(env);
+}
+
+/* setALPNProtocols(wire): a client offers them; a server chooses among
+ * them. setALPNProtocols(true): a server asks JavaScript (onalpn). */
+static napi_value connection_set_alpn(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data;
+  size_t len;
+  bool use_callback = false;
+
+  if (!c->has_session)
+    return util_throw(env, "ERR_TLS_INVALID_STATE", "not set up");
+  napi_get_value_bool(env, argv[0], &use_callback);
+  if (use_callback) {
+    c->alpn_callback = 1;
+    return util_undefined(env);
+  }
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  if (!c->session.is_server) {
+    if (SSL_set_alpn_protos(c->session.ssl, (const unsigned char *)data,
+                            (unsigned int)len) != 0)
+      return errors_throw_queue(env, "SSL_set_alpn_protos");
+    return util_undefined(env);
+  }
+  free(c->alpn);
+  c->alpn = malloc(len > 0 ? len : 1);
+  if (c->alpn == NULL)
+    return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+  memcpy(c->alpn, data, len);
+  c->alpn_len = len;
   return util_undefined(env);
 }
 
@@ -262,6 +297,7 @@ napi_value connection_define(napi_env env) {
   static const napi_property_descriptor methods[] = {
       METHOD("connect", connection_connect),
       METHOD("setup", connection_setup),
+      METHOD("setALPNProtocols", connection_set_alpn),
       METHOD("start", connection_start),
       METHOD("readStart", connection_read_start),
       METHOD("readStop", connection_read_stop),
@@ -281,6 +317,7 @@ napi_value connection_define(napi_env env) {
       METHOD("getProtocol", connection_get_protocol),
       METHOD("getCipher", connection_get_cipher),
       METHOD("getServername", connection_get_servername),
+      METHOD("getALPNNegotiatedProtocol", connection_get_alpn),
       METHOD("verifyError", connection_verify_error),
       METHOD("getPeerCertificateChain", connection_get_peer_chain),
       METHOD("getCertificate", connection_get_certificate),

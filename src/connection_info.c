@@ -122,6 +122,22 @@ napi_value connection_get_cipher(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* getALPNNegotiatedProtocol(): the protocol, or false. */
+napi_value connection_get_alpn(napi_env env, napi_callback_info info) {
+  THIS_CONNECTION(env, info, c);
+  SSL *ssl = ssl_of(c);
+  const unsigned char *proto = NULL;
+  unsigned int len = 0;
+  napi_value result;
+
+  if (ssl != NULL)
+    SSL_get0_alpn_selected(ssl, &proto, &len);
+  if (proto == NULL || len == 0)
+    return util_bool(env, 0);
+  napi_create_string_latin1(env, (const char *)proto, len, &result);
+  return result;
+}
+
 napi_value connection_get_servername(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
   SSL *ssl = ssl_of(c);

@@ -8,6 +8,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "errors.h"
+#include "handshake.h"
 #include "util.h"
 
 static void context_finalize(napi_env env, void *data, void *hint) {
@@ -57,6 +58,7 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
       c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
   SSL_CTX_set_mode(c->ctx, SSL_MODE_RELEASE_BUFFERS);
+  handshake_install(c->ctx);
   if (napi_wrap(env, self, c, context_finalize, NULL, NULL) != napi_ok) {
     SSL_CTX_free(c->ctx);
     free(c);
