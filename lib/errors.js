@@ -106,6 +106,7 @@ defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value, replace = false
 defineError('ERR_MISSING_ARGS', TypeError, (...names) =>
   `The ${names.map((n) => `"${n}"`).join(' and ')} argument${names.length > 1 ? 's' : ''} must be specified`);
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
+defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
 defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
   `${name} should be >= 0 and < 65536. Received ${util.inspect(port)}.`);
 defineError('ERR_SERVER_ALREADY_LISTEN', Error,

@@ -14,6 +14,7 @@ const {
     ERR_SOCKET_BAD_PORT,
     ERR_UVTLS_NOT_IMPLEMENTED,
     ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS,
+    ERR_TLS_REQUIRED_SERVER_NAME,
   },
   uvExceptionWithHostPort,
 } = require('./errors');
@@ -35,6 +36,7 @@ const kOnConnection = Symbol('kOnConnection');
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSocketOptions = Symbol('kSocketOptions');
 const kAccepted = Symbol('kAccepted');
+const kSNICallback = Symbol('kSNICallback');
 
 const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
                         'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
@@ -42,8 +44,8 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
                         'clientCertEngine', 'sessionIdContext', 'ticketKeys',
                         'sessionTimeout'];
-const notBuiltServerOptions = ['SNICallback', 'pskCallback', 'pskIdentityHint',
-                               'enableTrace', 'pauseOnConnect'];
+const notBuiltServerOptions = ['pskCallback', 'pskIdentityHint', 'enableTrace',
+                               'pauseOnConnect'];
 
 function defaultSessionIdContext() {
   return crypto.createHash('sha1').update(process.argv.join(' '))
@@ -74,6 +76,10 @@ class Server extends net.Server {
       throw new ERR_INVALID_ARG_TYPE('options.handshakeTimeout', 'number', timeout);
     }
     this[kHandshakeTimeout] = timeout;
+    if (options.SNICallback != null && typeof options.SNICallback !== 'function') {
+      throw new ERR_INVALID_ARG_TYPE('options.SNICallback', 'Function', options.SNICallback);
+    }
+    this[kSNICallback] = options.SNICallback || defaultSNICallback;
     this.ALPNCallback = options.ALPNCallback;
     if (options.ALPNCallback) {
       if (typeof options.ALPNCallback !== 'function') {
@@ -99,6 +105,8 @@ class Server extends net.Server {
       allowHalfOpen: this.allowHalfOpen,
       ALPNProtocols: this.ALPNProtocols,
       ALPNCallback: this.ALPNCallback,
+      SNICallback: this[kSNICallback],
+      defaultSNICallback,
       [kNoHandle]: true,
     };
   }
@@ -134,8 +142,14 @@ class Server extends net.Server {
     return super.address();
   }
 
-  addContext() {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.addContext()');
+  // Serves `context` to clients asking for `servername` ('*' matches one
+  // label); later additions take precedence.
+  addContext(servername, context) {
+    if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
+    const pattern = servername.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*');
+    const re = new RegExp(`^${pattern}$`);
+    const secureContext = isSecureContext(context) ? context : createSecureContext(context);
+    this._contexts.push([re, secureContext.context]);
   }
 
   getTicketKeys() {
@@ -270,6 +284,19 @@ callbacks.onconnection = function onconnection(status, handle) {
   if (server) server[kOnConnection](status, handle);
   else if (handle) handle.close();
 };
+
+// The SNICallback of a server without one: the contexts of addContext().
+function defaultSNICallback(servername, callback) {
+  const contexts = this.server._contexts;
+  for (let i = contexts.length - 1; i >= 0; --i) {
+    const [re, context] = contexts[i];
+    if (re.test(servername)) {
+      callback(null, context);
+      return;
+    }
+  }
+  callback(null, undefined);
+}
 
 function onServerSocketSecure() {
   if (this._tlsOptions.requestCert) {

@@ -11,7 +11,9 @@ const binding = require('./native');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
+    ERR_MULTIPLE_CALLBACK,
     ERR_SOCKET_BAD_PORT,
+    ERR_SOCKET_CLOSED,
     ERR_TLS_HANDSHAKE_TIMEOUT,
     ERR_TLS_SNI_FROM_SERVER,
     ERR_UVTLS_NOT_IMPLEMENTED,
@@ -35,6 +37,7 @@ const kOwner = Symbol('kOwner');
 const kParent = Symbol('kParent');
 const kNoHandle = Symbol('kNoHandle');
 const kALPN = Symbol('kALPN');
+const kOnCertCb = Symbol('kOnCertCb');
 const kRemote = Symbol('kRemote');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
@@ -125,6 +128,10 @@ const callbacks = {
     if (start) parent.resume();
     else parent.pause();
   },
+  oncertcb(servername) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnCertCb](servername);
+  },
   onalpn(offered) {
     const socket = this[kOwner];
     if (!socket) return undefined;
@@ -147,8 +154,8 @@ const kAttach = Symbol('kAttach');
 const kConnect = Symbol('kConnect');
 const kStart = Symbol('kStart');
 
-const notBuiltOptions = ['SNICallback', 'session', 'requestOCSP', 'pskCallback',
-                         'enableTrace', 'onread'];
+const notBuiltOptions = ['session', 'requestOCSP', 'pskCallback', 'enableTrace',
+                         'onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -173,6 +180,13 @@ class TLSSocket extends net.Socket {
     this._controlReleased = false;
     this.secureConnecting = true;
     this._SNICallback = null;
+    if (tlsOptions.isServer && tlsOptions.SNICallback != null) {
+      if (typeof tlsOptions.SNICallback !== 'function') {
+        throw new ERR_INVALID_ARG_TYPE('options.SNICallback', 'Function',
+                                       tlsOptions.SNICallback);
+      }
+      this._SNICallback = tlsOptions.SNICallback;
+    }
     this.servername = null;
     this.alpnProtocol = null;
     this.authorized = false;
@@ -377,6 +391,10 @@ class TLSSocket extends net.Socket {
     this._handle.setup(opts.secureContext.context, !!opts.isServer,
                        this[kServername], !!opts.requestCert,
                        !!opts.rejectUnauthorized);
+    if (this._SNICallback &&
+        (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
+      this._handle.enableCertCb();
+    }
     if (opts.isServer && typeof opts.ALPNCallback === 'function') {
       this._handle.setALPNProtocols(true);
     } else if (this[kALPN]) {
@@ -422,6 +440,32 @@ class TLSSocket extends net.Socket {
     error.port = options.port;
     error.localAddress = options.localAddress;
     this[kOnError](error);
+  }
+
+  // The server's handshake waits while SNICallback picks the context.
+  [kOnCertCb](servername) {
+    const handle = this._handle;
+    if (servername) this.servername = servername;
+    if (!servername || !this._SNICallback) {
+      handle.certCbDone();
+      return;
+    }
+    let once = false;
+    this._SNICallback(servername, (err, context) => {
+      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+      once = true;
+      if (err) return this.destroy(err);
+      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
+      const native = context ? context.context || context : undefined;
+      if (native !== undefined && !(native instanceof binding.SecureContext)) {
+        return this.destroy(new TypeError('Invalid SNI context'));
+      }
+      try {
+        handle.certCbDone(native);
+      } catch (error) {
+        this.destroy(error);
+      }
+    });
   }
 
   [kOnError](err) {

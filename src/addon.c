@@ -18,11 +18,10 @@
 #define READ_BUF_SIZE  (64 * 1024)
 #define PLAIN_BUF_SIZE (64 * 1024)
 
+#define CALLBACK_NAME(name, js) js,
 static const char *const callback_names[CB_COUNT] = {
-    "onconnect",  "onhandshake", "ondata",  "onend",        "onerror",
-    "onwrite",    "onshutdown",  "onclose", "onconnection", "onwire",
-    "onwireread", "onwireend",   "onalpn",
-};
+    UVTLS_CALLBACKS(CALLBACK_NAME)};
+#undef CALLBACK_NAME
 
 instance_t *instance_get(napi_env env) {
   instance_t *inst = NULL;

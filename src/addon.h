@@ -9,22 +9,26 @@
 
 #include "transport.h"
 
-enum {
-  CB_ONCONNECT,
-  CB_ONHANDSHAKE,
-  CB_ONDATA,
-  CB_ONEND,
-  CB_ONERROR,
-  CB_ONWRITE,
-  CB_ONSHUTDOWN,
-  CB_ONCLOSE,
-  CB_ONCONNECTION,
-  CB_ONWIRE,
-  CB_ONWIREREAD,
-  CB_ONWIREEND,
-  CB_ONALPN,
-  CB_COUNT
-};
+/* The JavaScript callbacks, registered once per environment. */
+#define UVTLS_CALLBACKS(V)                                                     \
+  V(ONCONNECT, "onconnect")                                                    \
+  V(ONHANDSHAKE, "onhandshake")                                                \
+  V(ONDATA, "ondata")                                                          \
+  V(ONEND, "onend")                                                            \
+  V(ONERROR, "onerror")                                                        \
+  V(ONWRITE, "onwrite")                                                        \
+  V(ONSHUTDOWN, "onshutdown")                                                  \
+  V(ONCLOSE, "onclose")                                                        \
+  V(ONCONNECTION, "onconnection")                                              \
+  V(ONWIRE, "onwire")                                                          \
+  V(ONWIREREAD, "onwireread")                                                  \
+  V(ONWIREEND, "onwireend")                                                    \
+  V(ONALPN, "onalpn")                                                          \
+  V(ONCERTCB, "oncertcb")
+
+#define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
+enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };
+#undef UVTLS_CALLBACK_ENUM
 
 typedef struct live_handle live_handle_t;
 

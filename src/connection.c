@@ -148,6 +148,8 @@ void connection_deliver(connection_t *c) {
 static void process_input(connection_t *c) {
   if (!c->session.handshake_done) {
     session_status_t st = session_handshake(&c->session);
+    if (!connection_alive(c))
+      return;
     if (st == SESSION_ERROR || st == SESSION_CLOSED) {
       connection_fail_tls(c);
       return;
@@ -162,6 +164,11 @@ static void process_input(connection_t *c) {
   }
   if (c->js_reading)
     connection_deliver(c);
+}
+
+void connection_resume(connection_t *c) {
+  if (connection_alive(c) && c->has_session)
+    process_input(c);
 }
 
 static void on_connect(transport_t *t, int status) {

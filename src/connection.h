@@ -10,6 +10,14 @@
 #include "session.h"
 #include "transport.h"
 
+enum {
+  CERT_CB_OFF = 0,
+  CERT_CB_ENABLED,
+  CERT_CB_WAITING,
+  CERT_CB_DONE,
+  CERT_CB_FAILED
+};
+
 typedef struct connection {
   live_handle_t live;
   instance_t *inst;
@@ -30,6 +38,8 @@ typedef struct connection {
   unsigned char *alpn; /* a server's ALPN protocols, wire format */
   size_t alpn_len;
   int alpn_callback; /* a server's ALPNCallback chooses instead */
+  int cert_cb;       /* CERT_CB_*: the server's certificate callback */
+  int in_cert_cb;
 } connection_t;
 
 napi_value connection_define(napi_env env);
@@ -44,6 +54,8 @@ void connection_update_reading(connection_t *c);
 void connection_deliver(connection_t *c);
 void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
+/* Continues a handshake that waited for the application. */
+void connection_resume(connection_t *c);
 /* Calls JavaScript callback `which` with the connection as `this`. */
 napi_value connection_call(connection_t *c, int which, size_t argc,
                            const napi_value *argv);

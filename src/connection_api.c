@@ -8,6 +8,7 @@
 #include "connection.h"
 #include "context.h"
 #include "errors.h"
+#include "handshake.h"
 #include "util.h"
 
 #define THIS_CONNECTION(env, self, c)                                          \
@@ -115,6 +116,39 @@ static napi_value connection_set_alpn(napi_env env, napi_callback_info info) {
     return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
   memcpy(c->alpn, data, len);
   c->alpn_len = len;
+  return util_undefined(env);
+}
+
+/* enableCertCb(): the server's handshake will wait for certCbDone(). */
+static napi_value connection_enable_cert_cb(napi_env env,
+                                            napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (!c->has_session || !c->session.is_server)
+    return util_throw(env, "ERR_TLS_INVALID_STATE", "not a server session");
+  handshake_enable_cert_cb(c);
+  return util_undefined(env);
+}
+
+/* certCbDone(context?): serve with this context (or the current one) and
+ * go on with the handshake. */
+static napi_value connection_cert_cb_done(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  SSL_CTX *ctx = NULL;
+
+  if (c->cert_cb != CERT_CB_WAITING)
+    return util_undefined(env);
+  if (!util_is_nullish(env, argv[0]) &&
+      (ctx = context_from_value(env, argv[0])) == NULL)
+    return NULL;
+  if (!handshake_cert_done(c, ctx))
+    return errors_throw_queue(env, "CertCbDone");
+  if (!c->in_cert_cb)
+    connection_resume(c);
   return util_undefined(env);
 }
 
@@ -298,6 +332,8 @@ napi_value connection_define(napi_env env) {
       METHOD("connect", connection_connect),
       METHOD("setup", connection_setup),
       METHOD("setALPNProtocols", connection_set_alpn),
+      METHOD("enableCertCb", connection_enable_cert_cb),
+      METHOD("certCbDone", connection_cert_cb_done),
       METHOD("start", connection_start),
       METHOD("readStart", connection_read_start),
       METHOD("readStop", connection_read_stop),

@@ -8,6 +8,14 @@
 
 #include <openssl/ssl.h>
 
+#include "connection.h"
+
 void handshake_install(SSL_CTX *ctx);
+
+/* A server asks JavaScript (oncertcb) for the context to serve before it
+ * answers the ClientHello. */
+void handshake_enable_cert_cb(connection_t *c);
+/* The answer: NULL keeps the current context. 0 if it could not be used. */
+int handshake_cert_done(connection_t *c, SSL_CTX *ctx);
 
 #endif

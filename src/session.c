@@ -52,6 +52,9 @@ static session_status_t status_of(session_t *s, int ret) {
     return SESSION_WANT_INPUT;
   case SSL_ERROR_ZERO_RETURN:
     return SESSION_CLOSED;
+  case SSL_ERROR_WANT_X509_LOOKUP:
+  case SSL_ERROR_WANT_CLIENT_HELLO_CB:
+    return SESSION_PAUSED;
   default:
     return SESSION_ERROR;
   }

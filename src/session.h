@@ -10,6 +10,7 @@
 typedef enum {
   SESSION_OK = 0,     /* progress made (handshake done / bytes read) */
   SESSION_WANT_INPUT, /* needs more ciphertext from the peer */
+  SESSION_PAUSED,     /* waits for the application (a callback's answer) */
   SESSION_CLOSED,     /* the peer sent close_notify */
   SESSION_ERROR       /* fatal; the OpenSSL error queue says why */
 } session_status_t;
