@@ -11,6 +11,7 @@
         "src/context.c",
         "src/context_load.c",
         "src/handshake.c",
+        "src/resumption.c",
         "src/session.c",
         "src/transport.c",
         "src/connection.c",

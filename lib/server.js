@@ -2,6 +2,8 @@
 // tls.Server: a net.Server whose listening socket and accept loop are
 // native; each accepted connection arrives as a TLSSocket.
 
+const assert = require('assert');
+const { Buffer } = require('buffer');
 const net = require('net');
 const dns = require('dns');
 const crypto = require('crypto');
@@ -153,11 +155,20 @@ class Server extends net.Server {
   }
 
   getTicketKeys() {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.getTicketKeys()');
+    return this._sharedCreds.context.getTicketKeys();
   }
 
-  setTicketKeys() {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED('Server.prototype.setTicketKeys()');
+  setTicketKeys(keys) {
+    if (!ArrayBuffer.isView(keys)) {
+      throw new ERR_INVALID_ARG_TYPE('buffer', ['Buffer', 'TypedArray', 'DataView'], keys);
+    }
+    if (keys.byteLength !== 48) {
+      throw new assert.AssertionError({
+        message: 'Session ticket keys must be a 48-byte buffer',
+      });
+    }
+    this._sharedCreds.context.setTicketKeys(
+      Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
   }
 
   listen(...args) {

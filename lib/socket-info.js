@@ -2,6 +2,7 @@
 // What a TLSSocket tells about its TLS state: certificates, cipher,
 // protocol, session. Installed on TLSSocket.prototype.
 
+const { Buffer } = require('buffer');
 const certificates = require('./certificates');
 const { codes: { ERR_UVTLS_NOT_IMPLEMENTED } } = require('./errors');
 
@@ -39,14 +40,32 @@ const methods = {
   isSessionReused() {
     return this._handle ? this._handle.isSessionReused() : false;
   },
+
+  getSession() {
+    return this._handle && this._handle.getSession ? this._handle.getSession() : undefined;
+  },
+
+  getTLSTicket() {
+    return this._handle && this._handle.getTLSTicket ? this._handle.getTLSTicket() : undefined;
+  },
+
+  // Offers a saved session on the next handshake of this socket.
+  setSession(session) {
+    if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+    this[kSessionToOffer] = session;
+    if (this._handle && this[kSessionApplicable]()) this._handle.setSession(session);
+  },
 };
 
-const notBuilt = ['getSession', 'getTLSTicket', 'setSession', 'getFinished',
+const notBuilt = ['getFinished',
                   'getPeerFinished', 'exportKeyingMaterial', 'renegotiate',
                   'disableRenegotiation', 'setMaxSendFragment',
                   'getEphemeralKeyInfo', 'getSharedSigalgs', 'enableTrace'];
 
-function install(TLSSocket) {
+let kSessionToOffer, kSessionApplicable;
+
+function install(TLSSocket, symbols) {
+  ({ kSessionToOffer, kSessionApplicable } = symbols);
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(TLSSocket.prototype, name, {
       value: fn, writable: true, configurable: true, enumerable: false,

@@ -38,6 +38,10 @@ const kParent = Symbol('kParent');
 const kNoHandle = Symbol('kNoHandle');
 const kALPN = Symbol('kALPN');
 const kOnCertCb = Symbol('kOnCertCb');
+const kSessionToOffer = Symbol('kSessionToOffer');
+const kSessionApplicable = Symbol('kSessionApplicable');
+const kPendingSession = Symbol('kPendingSession');
+const kStarted = Symbol('kStarted');
 const kRemote = Symbol('kRemote');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
@@ -128,6 +132,13 @@ const callbacks = {
     if (start) parent.resume();
     else parent.pause();
   },
+  // A client received a session: after secureConnect, one event per ticket.
+  onsession(session) {
+    const socket = this[kOwner];
+    if (!socket || session === undefined) return;
+    if (socket._secureEstablished) socket.emit('session', session);
+    else socket[kPendingSession] = session;
+  },
   oncertcb(servername) {
     const socket = this[kOwner];
     if (socket) socket[kOnCertCb](servername);
@@ -154,8 +165,7 @@ const kAttach = Symbol('kAttach');
 const kConnect = Symbol('kConnect');
 const kStart = Symbol('kStart');
 
-const notBuiltOptions = ['session', 'requestOCSP', 'pskCallback', 'enableTrace',
-                         'onread'];
+const notBuiltOptions = ['requestOCSP', 'pskCallback', 'enableTrace', 'onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -206,6 +216,8 @@ class TLSSocket extends net.Socket {
     this[kOptions] = null;
     this[kParent] = null;
     this[kALPN] = null;
+    this[kSessionToOffer] = tlsOptions.session || null;
+    this[kPendingSession] = null;
     if (tlsOptions.ALPNProtocols) {
       const out = {};
       convertALPNProtocols(tlsOptions.ALPNProtocols, out);
@@ -395,6 +407,9 @@ class TLSSocket extends net.Socket {
         (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
       this._handle.enableCertCb();
     }
+    if (!opts.isServer && this[kSessionToOffer]) {
+      this._handle.setSession(this[kSessionToOffer]);
+    }
     if (opts.isServer && typeof opts.ALPNCallback === 'function') {
       this._handle.setALPNProtocols(true);
     } else if (this[kALPN]) {
@@ -406,6 +421,7 @@ class TLSSocket extends net.Socket {
         this.destroy(new ERR_TLS_HANDSHAKE_TIMEOUT());
       }, opts.handshakeTimeout).unref();
     }
+    this[kStarted] = true;
     const err = this._handle.start();
     if (err) this.destroy(errnoException(err, 'read'));
   }
@@ -440,6 +456,12 @@ class TLSSocket extends net.Socket {
     error.port = options.port;
     error.localAddress = options.localAddress;
     this[kOnError](error);
+  }
+
+  // A session can be offered once the TLS session exists and until the
+  // handshake starts.
+  [kSessionApplicable]() {
+    return this[kStarted] && !this._secureEstablished && !this._tlsOptions.isServer;
   }
 
   // The server's handshake waits while SNICallback picks the context.
@@ -600,7 +622,7 @@ class TLSSocket extends net.Socket {
 }
 
 
-require('./socket-info').install(TLSSocket);
+require('./socket-info').install(TLSSocket, { kSessionToOffer, kSessionApplicable });
 
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.
@@ -626,6 +648,7 @@ module.exports = {
   kStartWhenConnected,
   kOptions,
   kNoHandle,
+  kPendingSession,
   onServerSocketClose,
   onServerSocketError,
 };

@@ -21,6 +21,7 @@ const {
   kConnect,
   kOptions,
   kNoHandle,
+  kPendingSession,
   kStartWhenConnected,
 } = require('./socket');
 const { Server, createServer } = require('./server');
@@ -78,6 +79,9 @@ function onConnectSecure() {
   }
   this.secureConnecting = false;
   this.emit('secureConnect');
+  const session = this[kPendingSession];
+  this[kPendingSession] = null;
+  if (session) this.emit('session', session);
 }
 
 function connect(...args) {
@@ -125,6 +129,7 @@ function connect(...args) {
     socket[kConnect](options);
   }
   socket._releaseControl();
+  if (options.session) socket.setSession(options.session);
   if (options.servername) {
     if (!ipServernameWarned && net.isIP(options.servername)) {
       process.emitWarning('Setting the TLS ServerName to an IP address is not ' +

@@ -24,7 +24,8 @@
   V(ONWIREREAD, "onwireread")                                                  \
   V(ONWIREEND, "onwireend")                                                    \
   V(ONALPN, "onalpn")                                                          \
-  V(ONCERTCB, "oncertcb")
+  V(ONCERTCB, "oncertcb")                                                      \
+  V(ONSESSION, "onsession")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

@@ -8,6 +8,7 @@
 #include "connection.h"
 #include "errors.h"
 #include "util.h"
+#include "resumption.h"
 #include "x509.h"
 
 #define THIS_CONNECTION(env, info, c)                                          \
@@ -210,4 +211,55 @@ napi_value connection_is_session_reused(napi_env env, napi_callback_info info) {
   SSL *ssl = ssl_of(c);
 
   return util_bool(env, ssl != NULL && SSL_session_reused(ssl));
+}
+
+/* getSession(): the current session, serialized, or undefined. */
+napi_value connection_get_session(napi_env env, napi_callback_info info) {
+  THIS_CONNECTION(env, info, c);
+  SSL *ssl = ssl_of(c);
+  SSL_SESSION *sess = ssl != NULL ? SSL_get_session(ssl) : NULL;
+
+  if (sess == NULL)
+    return util_undefined(env);
+  return resumption_session_to_js(env, sess);
+}
+
+/* setSession(buffer): offer this session to the server. */
+napi_value connection_set_session(napi_env env, napi_callback_info info) {
+  THIS_CONNECTION(env, info, c);
+  SSL *ssl = ssl_of(c);
+  const unsigned char *p;
+  const char *data;
+  SSL_SESSION *sess;
+  size_t len;
+  int ok;
+
+  if (ssl == NULL)
+    return util_throw(env, "ERR_TLS_INVALID_STATE", "not set up");
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  p = (const unsigned char *)data;
+  sess = d2i_SSL_SESSION(NULL, &p, (long)len);
+  if (sess == NULL)
+    return util_throw(env, "ERR_INVALID_ARG_VALUE", "Bad session");
+  ok = SSL_set_session(ssl, sess);
+  SSL_SESSION_free(sess);
+  if (ok != 1)
+    return errors_throw_queue(env, "SSL_set_session");
+  return util_undefined(env);
+}
+
+/* getTLSTicket(): the ticket of the current session, or undefined. */
+napi_value connection_get_tls_ticket(napi_env env, napi_callback_info info) {
+  THIS_CONNECTION(env, info, c);
+  SSL *ssl = ssl_of(c);
+  SSL_SESSION *sess = ssl != NULL ? SSL_get_session(ssl) : NULL;
+  const unsigned char *ticket = NULL;
+  size_t len = 0;
+
+  if (sess != NULL)
+    SSL_SESSION_get0_ticket(sess, &ticket, &len);
+  if (ticket == NULL || len == 0)
+    return util_undefined(env);
+  return util_buffer_copy(env, ticket, len);
 }

@@ -9,6 +9,7 @@
 
 #include "errors.h"
 #include "handshake.h"
+#include "resumption.h"
 #include "util.h"
 
 static void context_finalize(napi_env env, void *data, void *hint) {
@@ -59,6 +60,11 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
   SSL_CTX_set_mode(c->ctx, SSL_MODE_RELEASE_BUFFERS);
   handshake_install(c->ctx);
+  if (!resumption_install(c->ctx)) {
+    SSL_CTX_free(c->ctx);
+    free(c);
+    return errors_throw_queue(env, "ticket keys");
+  }
   if (napi_wrap(env, self, c, context_finalize, NULL, NULL) != napi_ok) {
     SSL_CTX_free(c->ctx);
     free(c);
@@ -377,12 +383,26 @@ static napi_value context_set_ticket_keys(napi_env env,
 
   if (c == NULL)
     return NULL;
-  if (!util_get_bytes(env, argv[0], &data, &len) || len != 48)
+  if (!util_get_bytes(env, argv[0], &data, &len) || len != TICKET_KEYS_LENGTH)
     return util_throw_type(env, "ERR_INVALID_ARG_VALUE",
                            "ticket keys must be exactly 48 bytes");
-  if (SSL_CTX_set_tlsext_ticket_keys(c->ctx, (void *)data, 48) != 1)
-    return errors_throw_queue(env, "SSL_CTX_set_tlsext_ticket_keys");
+  resumption_set_ticket_keys(c->ctx, (const unsigned char *)data);
   return util_undefined(env);
+}
+
+static napi_value context_get_ticket_keys(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = context_unwrap(env, self);
+  const unsigned char *keys;
+
+  (void)argv;
+  if (c == NULL)
+    return NULL;
+  keys = resumption_ticket_keys(c->ctx);
+  if (keys == NULL)
+    return util_undefined(env);
+  return util_buffer_copy(env, keys, TICKET_KEYS_LENGTH);
 }
 
 /* getCertificate(): the context's own leaf, DER, or null. */
@@ -427,6 +447,7 @@ napi_value context_define(napi_env env) {
       METHOD("getCertificate", context_get_certificate),
       METHOD("setSessionTimeout", context_set_session_timeout),
       METHOD("setTicketKeys", context_set_ticket_keys),
+      METHOD("getTicketKeys", context_get_ticket_keys),
       METHOD("loadPKCS12", context_load_pkcs12),
       METHOD("addCRL", context_add_crl),
       METHOD("setDHParam", context_set_dh_param),

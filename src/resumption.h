@@ -1,0 +1,20 @@
+#ifndef UVTLS_RESUMPTION_H
+#define UVTLS_RESUMPTION_H
+
+/* Session resumption: the ticket keys of a context (48 bytes, as Node has
+ * them: name, HMAC secret, AES key), and the sessions a client receives,
+ * serialized for JavaScript. */
+
+#include <node_api.h>
+#include <openssl/ssl.h>
+
+#define TICKET_KEYS_LENGTH 48
+
+/* Gives the context random ticket keys and the callbacks that use them. */
+int resumption_install(SSL_CTX *ctx);
+int resumption_set_ticket_keys(SSL_CTX *ctx, const unsigned char *keys);
+const unsigned char *resumption_ticket_keys(SSL_CTX *ctx);
+
+napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess);
+
+#endif
