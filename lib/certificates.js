@@ -1,11 +1,34 @@
 'use strict';
 // Certificates from the native side arrive as DER; these are the objects
 // Node gives for them (getPeerCertificate's legacy shape, X509Certificate).
+//
+// Parsing a certificate is the dearest step of a client handshake, and a
+// client meets the same few certificates again and again, so parsed ones
+// are kept in a small cache keyed by their DER.
 
 const { X509Certificate } = require('crypto');
 
+const CACHE_SIZE = 128;
+const cache = new Map(); // DER (latin1 string) -> { x509, selfIssued }
+
+function parsed(der) {
+  const key = der.toString('latin1');
+  let entry = cache.get(key);
+  if (entry !== undefined) {
+    // Most recently used last.
+    cache.delete(key);
+    cache.set(key, entry);
+    return entry;
+  }
+  const x509 = new X509Certificate(der);
+  entry = { x509, selfIssued: undefined };
+  cache.set(key, entry);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+  return entry;
+}
+
 function x509(der) {
-  return new X509Certificate(der);
+  return parsed(der).x509;
 }
 
 // infoAccess arrives as "key:value" lines; Node gives { key: [values] }.
@@ -31,23 +54,27 @@ function legacyObject(der) {
   return cert;
 }
 
+function isSelfIssued(der) {
+  const entry = parsed(der);
+  if (entry.selfIssued === undefined) entry.selfIssued = entry.x509.checkIssued(entry.x509);
+  return entry.selfIssued;
+}
+
 // The peer's certificate; with `detailed`, linked through issuerCertificate
 // up to the root, which refers to itself.
 function peerCertificate(handle, detailed) {
   const chain = handle.getPeerCertificateChain(detailed);
   if (!chain || chain.length === 0) return null;
-  const certs = chain.map((der) => ({ der, object: legacyObject(der) }));
+  const objects = chain.map(legacyObject);
   if (detailed) {
-    for (let i = 0; i + 1 < certs.length; i++) {
-      certs[i].object.issuerCertificate = certs[i + 1].object;
+    for (let i = 0; i + 1 < objects.length; i++) {
+      objects[i].issuerCertificate = objects[i + 1];
     }
-    const last = certs[certs.length - 1];
-    const lastX509 = x509(last.der);
-    if (lastX509.checkIssued(lastX509)) {
-      last.object.issuerCertificate = last.object;
+    if (isSelfIssued(chain[chain.length - 1])) {
+      objects[objects.length - 1].issuerCertificate = objects[objects.length - 1];
     }
   }
-  return certs[0].object;
+  return objects[0];
 }
 
 module.exports = { x509, legacyObject, peerCertificate };

@@ -156,7 +156,6 @@ static void instance_free(napi_env env, void *data, void *hint) {
   }
   if (inst->connection_ctor != NULL)
     napi_delete_reference(env, inst->connection_ctor);
-  free(inst->read_buf.base);
   free(inst->plain_buf);
   free(inst);
 }
@@ -168,11 +167,9 @@ static instance_t *instance_new(napi_env env) {
     return NULL;
   inst->env = env;
   inst->live.next = inst->live.prev = &inst->live;
-  inst->read_buf.size = READ_BUF_SIZE;
-  inst->read_buf.base = malloc(READ_BUF_SIZE);
   inst->plain_size = PLAIN_BUF_SIZE;
   inst->plain_buf = malloc(PLAIN_BUF_SIZE);
-  if (inst->read_buf.base == NULL || inst->plain_buf == NULL ||
+  if (inst->plain_buf == NULL ||
       napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
     instance_free(env, inst, NULL);
     return NULL;

@@ -45,8 +45,7 @@ typedef struct instance {
   uv_loop_t *loop;
   napi_ref callbacks[CB_COUNT];
   napi_ref connection_ctor;
-  read_buffer_t read_buf; /* ciphertext from sockets */
-  char *plain_buf;        /* plaintext out of OpenSSL */
+  char *plain_buf; /* plaintext out of OpenSSL, shared by the connections */
   size_t plain_size;
   int plain_busy;
   live_handle_t live; /* list head */

@@ -5,7 +5,8 @@
 
 #include <uv.h>
 
-/* Storage above this size is released as soon as the queue empties. */
+/* Storage above this size is released as soon as the queue empties, so an
+ * idle connection keeps at most this much. */
 #define KEEP_CAPACITY 4096
 
 typedef struct byte_queue {
@@ -41,9 +42,10 @@ static int queue_reserve(byte_queue_t *q, size_t len) {
     q->end = used;
     return 0;
   }
-  cap = q->cap > 0 ? q->cap : 1024;
-  while (cap - used < len)
-    cap *= 2;
+  /* One allocation of what is needed, doubling only past it. */
+  cap = q->cap * 2;
+  if (cap < used + len)
+    cap = used + len;
   data = malloc(cap);
   if (data == NULL)
     return -1;
@@ -55,6 +57,22 @@ static int queue_reserve(byte_queue_t *q, size_t len) {
   q->end = used;
   q->cap = cap;
   return 0;
+}
+
+char *bio_queue_reserve(BIO *bio, size_t len) {
+  byte_queue_t *q = BIO_get_data(bio);
+
+  if (queue_reserve(q, len) != 0)
+    return NULL;
+  return q->data + q->end;
+}
+
+void bio_queue_commit(BIO *bio, size_t n) {
+  byte_queue_t *q = BIO_get_data(bio);
+
+  q->end += n;
+  if (q->start == q->end)
+    queue_reset(q);
 }
 
 int bio_queue_append(BIO *bio, const char *data, size_t len) {

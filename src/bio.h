@@ -12,5 +12,9 @@ BIO *bio_queue_new(void);
 size_t bio_queue_peek(BIO *bio, const char **data);
 void bio_queue_consume(BIO *bio, size_t n);
 int bio_queue_append(BIO *bio, const char *data, size_t len);
+/* Room for len bytes at the end, written in place and then committed:
+ * lets a socket read straight into the queue. */
+char *bio_queue_reserve(BIO *bio, size_t len);
+void bio_queue_commit(BIO *bio, size_t n);
 
 #endif

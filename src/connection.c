@@ -12,7 +12,9 @@
 #define PLAIN_CHUNK (64 * 1024)
 
 static void on_connect(transport_t *t, int status);
-static void on_read(transport_t *t, ssize_t nread, const char *data);
+static char *on_alloc(transport_t *t, size_t *len);
+static void on_read(transport_t *t, ssize_t nread, const char *data,
+                    int in_place);
 static void on_write(transport_t *t, int status, int notify);
 static void on_shutdown(transport_t *t, int status);
 static void on_close(transport_t *t);
@@ -22,7 +24,7 @@ static void js_read_control(transport_t *t, int start);
 static void js_shutdown(transport_t *t);
 
 static const transport_callbacks_t callbacks = {
-    on_connect, on_read,  on_write,        on_shutdown,
+    on_connect, on_alloc, on_read,         on_write,    on_shutdown,
     on_close,   js_write, js_read_control, js_shutdown,
 };
 
@@ -141,6 +143,8 @@ void connection_deliver(connection_t *c) {
     inst->plain_busy = 0;
   else
     free(buf);
+  if (st == SESSION_WANT_INPUT && c->has_session)
+    session_release_buffers(&c->session);
   connection_update_reading(c);
 }
 
@@ -180,10 +184,25 @@ static void on_connect(transport_t *t, int status) {
   napi_close_handle_scope(c->env, scope);
 }
 
-static void on_read(transport_t *t, ssize_t nread, const char *data) {
+/* Sockets read straight into the session's input queue. */
+static char *on_alloc(transport_t *t, size_t *len) {
+  connection_t *c = container_of(t, connection_t, transport);
+
+  if (!c->has_session)
+    return NULL;
+  return session_in_reserve(&c->session, *len);
+}
+
+static void on_read(transport_t *t, ssize_t nread, const char *data,
+                    int in_place) {
   connection_t *c = container_of(t, connection_t, transport);
   napi_handle_scope scope;
+  int fed = 0;
 
+  if (c->has_session && in_place)
+    session_in_commit(&c->session, nread > 0 ? (size_t)nread : 0);
+  if (nread == 0)
+    return;
   napi_open_handle_scope(c->env, &scope);
   if (nread < 0) {
     transport_read_stop(t);
@@ -196,7 +215,8 @@ static void on_read(transport_t *t, ssize_t nread, const char *data) {
       connection_call(c, CB_ONERROR, 2, args);
     }
   } else if (c->has_session && connection_alive(c)) {
-    if (session_feed(&c->session, data, (size_t)nread) != 0)
+    fed = in_place || session_feed(&c->session, data, (size_t)nread) == 0;
+    if (!fed)
       call_js_status(c, CB_ONERROR, UV_ENOMEM);
     else
       process_input(c);
@@ -347,7 +367,7 @@ napi_value connection_new(napi_env env, napi_callback_info info) {
   c->env = env;
   err = transport_init(&c->transport, inst->loop,
                        (transport_kind_t)util_get_int(env, argv[0], 0),
-                       &callbacks, &inst->read_buf);
+                       &callbacks);
   if (err != 0) {
     free(c);
     return util_throw(env, "ERR_UVTLS_INTERNAL", uv_strerror(err));

@@ -200,8 +200,11 @@ static napi_value connection_read_stop(napi_env env, napi_callback_info info) {
 }
 
 static napi_value write_result(connection_t *c, session_status_t st) {
-  if (st == SESSION_OK)
-    return util_int(c->env, connection_flush(c, 1));
+  if (st == SESSION_OK) {
+    int r = connection_flush(c, 1);
+    session_release_buffers(&c->session);
+    return util_int(c->env, r);
+  }
   return errors_from_queue(c->env, "write after the TLS session closed");
 }
 

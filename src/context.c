@@ -58,7 +58,6 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   SSL_CTX_set_session_cache_mode(
       c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
-  SSL_CTX_set_mode(c->ctx, SSL_MODE_RELEASE_BUFFERS);
   handshake_install(c->ctx);
   if (!resumption_install(c->ctx)) {
     SSL_CTX_free(c->ctx);

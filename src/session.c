@@ -20,8 +20,7 @@ int session_init(session_t *s, SSL_CTX *ctx, int is_server) {
     return -1;
   }
   SSL_set_bio(s->ssl, s->in, s->out);
-  SSL_set_mode(s->ssl,
-               SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  SSL_set_mode(s->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (is_server)
     SSL_set_accept_state(s->ssl);
   else
@@ -43,6 +42,18 @@ void session_free(session_t *s) {
 
 int session_feed(session_t *s, const char *data, size_t len) {
   return bio_queue_append(s->in, data, len);
+}
+
+char *session_in_reserve(session_t *s, size_t len) {
+  return bio_queue_reserve(s->in, len);
+}
+
+void session_in_commit(session_t *s, size_t n) {
+  bio_queue_commit(s->in, n);
+}
+
+void session_release_buffers(session_t *s) {
+  SSL_free_buffers(s->ssl);
 }
 
 static session_status_t status_of(session_t *s, int ret) {

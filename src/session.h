@@ -29,6 +29,12 @@ void session_free(session_t *s);
 
 /* Hands received ciphertext to the session. */
 int session_feed(session_t *s, const char *data, size_t len);
+/* Room to receive ciphertext in place, then how much arrived there. */
+char *session_in_reserve(session_t *s, size_t len);
+void session_in_commit(session_t *s, size_t n);
+/* Frees OpenSSL's record buffers when nothing is buffered in them; called
+ * when a burst of traffic ends, so idle connections hold none. */
+void session_release_buffers(session_t *s);
 /* Drives the handshake: SESSION_OK once it completed. */
 session_status_t session_handshake(session_t *s);
 /* Decrypts into buf; *nread is set on SESSION_OK. */

@@ -15,18 +15,18 @@ typedef struct write_req {
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
   transport_t *t = container_of(handle, transport_t, h.handle);
+  size_t len = suggested;
 
-  (void)suggested;
-  buf->base = t->read_buf->base;
-  buf->len = t->read_buf->size;
+  buf->base = t->cb->on_alloc(t, &len);
+  buf->len = buf->base != NULL ? len : 0;
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   transport_t *t = container_of(stream, transport_t, h.stream);
 
-  if (nread == 0)
-    return;
-  t->cb->on_read(t, nread, buf->base);
+  if (buf->base == NULL && nread == UV_ENOBUFS)
+    nread = UV_ENOMEM;
+  t->cb->on_read(t, nread, buf->base, 1);
 }
 
 static void on_connect(uv_connect_t *req, int status) {
@@ -62,10 +62,9 @@ static void on_close(uv_handle_t *handle) {
 }
 
 int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
-                   const transport_callbacks_t *cb, read_buffer_t *read_buf) {
+                   const transport_callbacks_t *cb) {
   memset(t, 0, sizeof(*t));
   t->cb = cb;
-  t->read_buf = read_buf;
   t->kind = kind;
   t->is_pipe = kind == TRANSPORT_PIPE;
   switch (kind) {
@@ -82,7 +81,7 @@ int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
 void transport_js_receive(transport_t *t, ssize_t nread, const char *data) {
   if (t->closing || nread == 0)
     return;
-  t->cb->on_read(t, nread, data);
+  t->cb->on_read(t, nread, data, 0);
 }
 
 void transport_js_drained(transport_t *t) {

@@ -15,8 +15,12 @@ typedef struct transport transport_t;
 
 typedef struct transport_callbacks {
   void (*on_connect)(transport_t *t, int status);
-  /* nread > 0: data; nread < 0: UV_EOF or an error. */
-  void (*on_read)(transport_t *t, ssize_t nread, const char *data);
+  /* Room for the next read, which on_read() then reports in place. */
+  char *(*on_alloc)(transport_t *t, size_t *len);
+  /* nread > 0: data (in the room on_alloc gave, unless from a JavaScript
+   * stream); nread == 0: nothing came; nread < 0: UV_EOF or an error. */
+  void (*on_read)(transport_t *t, ssize_t nread, const char *data,
+                  int in_place);
   /* A queued write finished; `notify` is what transport_write was given. */
   void (*on_write)(transport_t *t, int status, int notify);
   void (*on_shutdown)(transport_t *t, int status);
@@ -34,12 +38,6 @@ typedef enum {
   TRANSPORT_JS = 2
 } transport_kind_t;
 
-/* One read buffer serves every transport of a loop. */
-typedef struct read_buffer {
-  char *base;
-  size_t size;
-} read_buffer_t;
-
 struct transport {
   union {
     uv_handle_t handle;
@@ -51,7 +49,6 @@ struct transport {
   uv_connect_t connect_req;
   uv_shutdown_t shutdown_req;
   const transport_callbacks_t *cb;
-  read_buffer_t *read_buf;
   transport_kind_t kind;
   int is_pipe;
   int js_notify; /* a JavaScript-kind write waits for the drain */
@@ -61,7 +58,7 @@ struct transport {
 };
 
 int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
-                   const transport_callbacks_t *cb, read_buffer_t *read_buf);
+                   const transport_callbacks_t *cb);
 /* JavaScript kind: bytes from the stream (nread > 0), or UV_EOF. */
 void transport_js_receive(transport_t *t, ssize_t nread, const char *data);
 void transport_js_drained(transport_t *t);
