@@ -22,7 +22,8 @@
         "src/util.c",
         "src/bio.c",
         "src/rootstore.c",
-        "src/connection_info.c"
+        "src/connection_info.c",
+        "src/connection_keys.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

@@ -108,7 +108,8 @@ defineError('ERR_MISSING_ARGS', TypeError, (...names) =>
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
 defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
 defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
-  `${name} should be >= 0 and < 65536. Received ${util.inspect(port)}.`);
+  `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536.` +
+  `${describeReceived(port)}.`);
 defineError('ERR_SERVER_ALREADY_LISTEN', Error,
             'Listen method has been called more than once without closing.');
 defineError('ERR_SERVER_NOT_RUNNING', Error, 'Server is not running.');
@@ -118,7 +119,7 @@ defineError('ERR_TLS_CERT_ALTNAME_INVALID', Error,
 defineError('ERR_TLS_CERT_ALTNAME_FORMAT', SyntaxError, 'Invalid subject alternative name string');
 defineError('ERR_TLS_HANDSHAKE_TIMEOUT', Error, 'TLS handshake timeout');
 defineError('ERR_TLS_INVALID_PROTOCOL_VERSION', TypeError,
-            (protocol, x) => `${util.inspect(protocol)} is not a valid ${x} TLS protocol version`);
+            (protocol, x) => `${JSON.stringify(protocol)} is not a valid ${x} TLS protocol version`);
 defineError('ERR_TLS_PROTOCOL_VERSION_CONFLICT', TypeError,
             (prev, used) => `TLS protocol version ${prev} conflicts with secureProtocol ${used}`);
 defineError('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError, (msg) => msg);

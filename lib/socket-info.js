@@ -4,7 +4,14 @@
 
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
-const { codes: { ERR_UVTLS_NOT_IMPLEMENTED } } = require('./errors');
+const {
+  codes: {
+    ERR_INVALID_ARG_TYPE,
+    ERR_OUT_OF_RANGE,
+    ERR_TLS_INVALID_STATE,
+    ERR_UVTLS_NOT_IMPLEMENTED,
+  },
+} = require('./errors');
 
 const methods = {
   getPeerCertificate(detailed) {
@@ -49,6 +56,36 @@ const methods = {
     return this._handle && this._handle.getTLSTicket ? this._handle.getTLSTicket() : undefined;
   },
 
+  getFinished() {
+    return this._handle ? this._handle.getFinished() : undefined;
+  },
+
+  getPeerFinished() {
+    return this._handle ? this._handle.getPeerFinished() : undefined;
+  },
+
+  exportKeyingMaterial(length, label, context) {
+    if (!Number.isInteger(length) || length < 0 || length > 0xFFFFFFFF) {
+      if (typeof length !== 'number') throw new ERR_INVALID_ARG_TYPE('length', 'number', length);
+      throw new ERR_OUT_OF_RANGE('length', Number.isInteger(length) ?
+        '>= 0 && <= 4294967295' : 'an integer', length);
+    }
+    if (typeof label !== 'string') throw new ERR_INVALID_ARG_TYPE('label', 'string', label);
+    if (context !== undefined && !ArrayBuffer.isView(context)) {
+      throw new ERR_INVALID_ARG_TYPE('context', ['Buffer', 'TypedArray', 'DataView'], context);
+    }
+    if (!this._secureEstablished) throw new ERR_TLS_INVALID_STATE();
+    return this._handle.exportKeyingMaterial(length, label, context);
+  },
+
+  getEphemeralKeyInfo() {
+    return this._handle ? this._handle.getEphemeralKeyInfo() : null;
+  },
+
+  getSharedSigalgs() {
+    return this._handle ? this._handle.getSharedSigalgs() : null;
+  },
+
   // Offers a saved session on the next handshake of this socket.
   setSession(session) {
     if (typeof session === 'string') session = Buffer.from(session, 'latin1');
@@ -57,10 +94,8 @@ const methods = {
   },
 };
 
-const notBuilt = ['getFinished',
-                  'getPeerFinished', 'exportKeyingMaterial', 'renegotiate',
-                  'disableRenegotiation', 'setMaxSendFragment',
-                  'getEphemeralKeyInfo', 'getSharedSigalgs', 'enableTrace'];
+const notBuilt = ['renegotiate', 'disableRenegotiation', 'setMaxSendFragment',
+                  'enableTrace'];
 
 let kSessionToOffer, kSessionApplicable;
 

@@ -79,6 +79,15 @@ napi_value connection_get_peer_chain(napi_env env, napi_callback_info info);
 napi_value connection_get_certificate(napi_env env, napi_callback_info info);
 napi_value connection_is_session_reused(napi_env env, napi_callback_info info);
 
+/* Keys and Finished messages (connection_keys.c). */
+napi_value connection_get_finished(napi_env env, napi_callback_info info);
+napi_value connection_get_peer_finished(napi_env env, napi_callback_info info);
+napi_value connection_export_keying_material(napi_env env,
+                                             napi_callback_info info);
+napi_value connection_get_ephemeral_key_info(napi_env env,
+                                             napi_callback_info info);
+napi_value connection_get_shared_sigalgs(napi_env env, napi_callback_info info);
+
 /* Fills out.address/family/port from a socket address; 0 or a uv error. */
 int connection_fill_address(napi_env env, napi_value out,
                             const struct sockaddr_storage *addr);

@@ -1,0 +1,170 @@
+/* What a connection tells about its handshake's keys: Finished messages,
+ * exported keying material, the ephemeral key, the shared signature
+ * algorithms. */
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+
+#include "connection.h"
+#include "errors.h"
+#include "util.h"
+
+#define THIS_SSL(env, info, n, argv, ssl)                                      \
+  GET_ARGS(env, info, n, argv, self_);                                         \
+  connection_t *c_ = connection_unwrap(env, self_);                            \
+  SSL *ssl;                                                                    \
+  if (c_ == NULL)                                                              \
+    return NULL;                                                               \
+  ssl = c_->has_session ? c_->session.ssl : NULL;
+
+typedef size_t (*finished_getter)(const SSL *, void *, size_t);
+
+static napi_value finished(napi_env env, napi_callback_info info,
+                           finished_getter get) {
+  THIS_SSL(env, info, 0, argv, ssl);
+  char buf[EVP_MAX_MD_SIZE];
+  size_t len;
+
+  (void)argv;
+  if (ssl == NULL || (len = get(ssl, buf, sizeof(buf))) == 0)
+    return util_undefined(env);
+  return util_buffer_copy(env, buf, len);
+}
+
+napi_value connection_get_finished(napi_env env, napi_callback_info info) {
+  return finished(env, info, SSL_get_finished);
+}
+
+napi_value connection_get_peer_finished(napi_env env, napi_callback_info info) {
+  return finished(env, info, SSL_get_peer_finished);
+}
+
+/* exportKeyingMaterial(length, label, context?) */
+napi_value connection_export_keying_material(napi_env env,
+                                             napi_callback_info info) {
+  THIS_SSL(env, info, 3, argv, ssl);
+  const char *context = NULL;
+  size_t context_len = 0;
+  char *label;
+  void *out;
+  napi_value result;
+  uint32_t length = 0;
+  int ok;
+
+  if (ssl == NULL)
+    return util_throw(env, "ERR_TLS_INVALID_STATE",
+                      "TLS socket connection must be securely established");
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &length));
+  if ((label = util_get_string(env, argv[1])) == NULL)
+    return NULL;
+  if (!util_is_nullish(env, argv[2]) &&
+      !util_get_bytes(env, argv[2], &context, &context_len)) {
+    free(label);
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "bad context");
+  }
+  if (napi_create_buffer(env, length, &out, &result) != napi_ok) {
+    free(label);
+    return NULL;
+  }
+  ok = SSL_export_keying_material(ssl, out, length, label, strlen(label),
+                                  (const unsigned char *)context, context_len,
+                                  context != NULL);
+  free(label);
+  if (ok != 1)
+    return errors_throw_queue(env, "SSL_export_keying_material");
+  return result;
+}
+
+/* getEphemeralKeyInfo(): a client's view of the key exchange. */
+napi_value connection_get_ephemeral_key_info(napi_env env,
+                                             napi_callback_info info) {
+  THIS_SSL(env, info, 0, argv, ssl);
+  napi_value out;
+  EVP_PKEY *key = NULL;
+  const char *name = NULL;
+  int id;
+
+  (void)argv;
+  if (ssl == NULL || c_->session.is_server) {
+    napi_get_null(env, &out);
+    return out;
+  }
+  NAPI_CALL(env, napi_create_object(env, &out));
+  if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == NULL) {
+    ERR_clear_error();
+    return out;
+  }
+  id = EVP_PKEY_get_id(key);
+  if (id == EVP_PKEY_DH) {
+    util_set_string(env, out, "type", "DH");
+    util_set_int(env, out, "size", EVP_PKEY_get_bits(key));
+  } else if (id == EVP_PKEY_EC || id == EVP_PKEY_X25519 ||
+             id == EVP_PKEY_X448) {
+    if (id == EVP_PKEY_EC) {
+      char group[64];
+      size_t len = 0;
+      if (EVP_PKEY_get_group_name(key, group, sizeof(group), &len) == 1)
+        name = OBJ_nid2sn(EC_curve_nist2nid(group) != NID_undef
+                              ? EC_curve_nist2nid(group)
+                              : OBJ_sn2nid(group));
+    } else {
+      name = OBJ_nid2sn(id);
+    }
+    util_set_string(env, out, "type", "ECDH");
+    util_set_string(env, out, "name", name);
+    util_set_int(env, out, "size", EVP_PKEY_get_bits(key));
+  }
+  EVP_PKEY_free(key);
+  return out;
+}
+
+static const char *sign_name(int nid) {
+  switch (nid) {
+  case EVP_PKEY_RSA:
+    return "RSA";
+  case EVP_PKEY_RSA_PSS:
+    return "RSA-PSS";
+  case EVP_PKEY_DSA:
+    return "DSA";
+  case EVP_PKEY_EC:
+    return "ECDSA";
+  case NID_ED25519:
+    return "Ed25519";
+  case NID_ED448:
+    return "Ed448";
+  default:
+    return OBJ_nid2sn(nid);
+  }
+}
+
+/* getSharedSigalgs(): "RSA-PSS+SHA256" and the like, in OpenSSL's order. */
+napi_value connection_get_shared_sigalgs(napi_env env,
+                                         napi_callback_info info) {
+  THIS_SSL(env, info, 0, argv, ssl);
+  napi_value out;
+  int count;
+
+  (void)argv;
+  NAPI_CALL(env, napi_create_array(env, &out));
+  if (ssl == NULL)
+    return out;
+  count = SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, NULL, NULL);
+  for (int i = 0; i < count; i++) {
+    int sign_nid = 0, hash_nid = 0;
+    const char *sign, *hash;
+    char name[128];
+    SSL_get_shared_sigalgs(ssl, i, &sign_nid, &hash_nid, NULL, NULL, NULL);
+    sign = sign_name(sign_nid);
+    hash = OBJ_nid2sn(hash_nid);
+    snprintf(name, sizeof(name), "%s+%s", sign != NULL ? sign : "UNDEF",
+             hash != NULL ? hash : "UNDEF");
+    napi_set_element(env, out, (uint32_t)i, util_string(env, name));
+  }
+  return out;
+}
