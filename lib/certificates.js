@@ -54,27 +54,31 @@ function legacyObject(der) {
   return cert;
 }
 
-function isSelfIssued(der) {
-  const entry = parsed(der);
-  if (entry.selfIssued === undefined) entry.selfIssued = entry.x509.checkIssued(entry.x509);
-  return entry.selfIssued;
-}
-
 // The peer's certificate; with `detailed`, linked through issuerCertificate
-// up to the root, which refers to itself.
+// as far as the native side found issuers, the root referring to itself.
 function peerCertificate(handle, detailed) {
-  const chain = handle.getPeerCertificateChain(detailed);
-  if (!chain || chain.length === 0) return null;
+  const { chain, selfSigned } = handle.getPeerCertificateChain(detailed);
+  if (chain.length === 0) return null;
+  if (!detailed) return legacyObject(chain[0]);
   const objects = chain.map(legacyObject);
-  if (detailed) {
-    for (let i = 0; i + 1 < objects.length; i++) {
-      objects[i].issuerCertificate = objects[i + 1];
-    }
-    if (isSelfIssued(chain[chain.length - 1])) {
-      objects[objects.length - 1].issuerCertificate = objects[objects.length - 1];
-    }
+  for (let i = 0; i + 1 < objects.length; i++) {
+    objects[i].issuerCertificate = objects[i + 1];
   }
+  if (selfSigned) objects[objects.length - 1].issuerCertificate = objects[objects.length - 1];
   return objects[0];
 }
 
-module.exports = { x509, legacyObject, peerCertificate };
+// The peer's X509Certificate, its issuerCertificate the next one the peer
+// sent, as Node links them.
+function peerX509Certificate(handle) {
+  const { chain } = handle.getPeerCertificateChain(false);
+  let issuer;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const cert = x509(chain[i]);
+    issuer = issuer === undefined ? cert :
+      Object.create(cert, { issuerCertificate: { value: issuer, enumerable: false } });
+  }
+  return issuer;
+}
+
+module.exports = { x509, legacyObject, peerCertificate, peerX509Certificate };

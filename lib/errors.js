@@ -128,6 +128,10 @@ defineError('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', TypeError, (value, protocols
   `client's offered protocols (${protocols.join(', ')})`);
 defineError('ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', TypeError,
             'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive');
+defineError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK identity hint');
+defineError('ERR_TLS_SESSION_ATTACK', Error, 'TLS session renegotiation attack detected');
+defineError('ERR_TLS_RENEGOTIATION_DISABLED', Error,
+            'TLS session renegotiation disabled for this socket');
 defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a SecureContext`);
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,

@@ -39,6 +39,8 @@ const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSocketOptions = Symbol('kSocketOptions');
 const kAccepted = Symbol('kAccepted');
 const kSNICallback = Symbol('kSNICallback');
+const kPskCallback = Symbol('kPskCallback');
+const kPskIdentityHint = Symbol('kPskIdentityHint');
 
 const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
                         'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
@@ -46,8 +48,7 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
                         'clientCertEngine', 'sessionIdContext', 'ticketKeys',
                         'sessionTimeout'];
-const notBuiltServerOptions = ['pskCallback', 'pskIdentityHint', 'enableTrace',
-                               'pauseOnConnect'];
+const notBuiltServerOptions = ['enableTrace', 'pauseOnConnect'];
 
 function defaultSessionIdContext() {
   return crypto.createHash('sha1').update(process.argv.join(' '))
@@ -82,6 +83,15 @@ class Server extends net.Server {
       throw new ERR_INVALID_ARG_TYPE('options.SNICallback', 'Function', options.SNICallback);
     }
     this[kSNICallback] = options.SNICallback || defaultSNICallback;
+    if (options.pskCallback != null && typeof options.pskCallback !== 'function') {
+      throw new ERR_INVALID_ARG_TYPE('options.pskCallback', 'function', options.pskCallback);
+    }
+    if (options.pskIdentityHint != null && typeof options.pskIdentityHint !== 'string') {
+      throw new ERR_INVALID_ARG_TYPE('options.pskIdentityHint', 'string',
+                                     options.pskIdentityHint);
+    }
+    this[kPskCallback] = options.pskCallback;
+    this[kPskIdentityHint] = options.pskIdentityHint;
     this.ALPNCallback = options.ALPNCallback;
     if (options.ALPNCallback) {
       if (typeof options.ALPNCallback !== 'function') {
@@ -108,6 +118,8 @@ class Server extends net.Server {
       ALPNProtocols: this.ALPNProtocols,
       ALPNCallback: this.ALPNCallback,
       SNICallback: this[kSNICallback],
+      pskCallback: this[kPskCallback],
+      pskIdentityHint: this[kPskIdentityHint],
       defaultSNICallback,
       [kNoHandle]: true,
     };

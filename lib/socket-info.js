@@ -26,8 +26,7 @@ const methods = {
 
   getPeerX509Certificate() {
     if (!this._handle) return undefined;
-    const chain = this._handle.getPeerCertificateChain(false);
-    return chain && chain.length > 0 ? certificates.x509(chain[0]) : undefined;
+    return certificates.peerX509Certificate(this._handle);
   },
 
   getX509Certificate() {
@@ -86,6 +85,35 @@ const methods = {
     return this._handle ? this._handle.getSharedSigalgs() : null;
   },
 
+  // A new TLS 1.2 handshake; callback(err) once it completed.
+  renegotiate(options, callback) {
+    if (options === null || typeof options !== 'object') {
+      throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
+    }
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new ERR_INVALID_ARG_TYPE('callback', 'function', callback);
+    }
+    if (this.destroyed) return false;
+    const opts = this._tlsOptions;
+    const requestCert = options.requestCert !== undefined ?
+      !!options.requestCert : !!opts.requestCert;
+    const rejectUnauthorized = options.rejectUnauthorized !== undefined ?
+      !!options.rejectUnauthorized : !!opts.rejectUnauthorized;
+    if (requestCert !== !!opts.requestCert || rejectUnauthorized !== !!opts.rejectUnauthorized) {
+      this._handle.setVerifyMode(requestCert, rejectUnauthorized);
+      opts.requestCert = requestCert;
+      opts.rejectUnauthorized = rejectUnauthorized;
+    }
+    try {
+      this._handle.renegotiate();
+    } catch (err) {
+      if (callback) process.nextTick(callback, err);
+      return false;
+    }
+    if (callback) this.once('secure', () => callback(null));
+    return true;
+  },
+
   // Offers a saved session on the next handshake of this socket.
   setSession(session) {
     if (typeof session === 'string') session = Buffer.from(session, 'latin1');
@@ -94,8 +122,7 @@ const methods = {
   },
 };
 
-const notBuilt = ['renegotiate', 'disableRenegotiation', 'setMaxSendFragment',
-                  'enableTrace'];
+const notBuilt = ['setMaxSendFragment', 'enableTrace'];
 
 let kSessionToOffer, kSessionApplicable;
 

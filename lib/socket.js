@@ -11,10 +11,14 @@ const binding = require('./native');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
+    ERR_INVALID_ARG_VALUE,
     ERR_MULTIPLE_CALLBACK,
     ERR_SOCKET_BAD_PORT,
     ERR_SOCKET_CLOSED,
     ERR_TLS_HANDSHAKE_TIMEOUT,
+    ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED,
+    ERR_TLS_RENEGOTIATION_DISABLED,
+    ERR_TLS_SESSION_ATTACK,
     ERR_TLS_SNI_FROM_SERVER,
     ERR_UVTLS_NOT_IMPLEMENTED,
   },
@@ -42,6 +46,11 @@ const kSessionToOffer = Symbol('kSessionToOffer');
 const kSessionApplicable = Symbol('kSessionApplicable');
 const kPendingSession = Symbol('kPendingSession');
 const kStarted = Symbol('kStarted');
+const kPskCallback = Symbol('kPskCallback');
+const kOnRenegotiation = Symbol('kOnRenegotiation');
+const kLastHandshake = Symbol('kLastHandshake');
+const kHandshakes = Symbol('kHandshakes');
+const kRenegotiationDisabled = Symbol('kRenegotiationDisabled');
 const kRemote = Symbol('kRemote');
 const kConnectAddress = Symbol('kConnectAddress');
 const kWriteGeneric = Symbol('kWriteGeneric');
@@ -77,8 +86,10 @@ const callbacks = {
   onend() {
     const socket = this[kOwner];
     if (!socket) return;
-    if (!socket._secureEstablished) {
-      socket[kOnEndBeforeSecure]();
+    // A server hanging up during the handshake is a tlsClientError (on
+    // close); a client sees 'end' (tls.connect turns it into ECONNRESET).
+    if (!socket._secureEstablished && socket._tlsOptions.isServer) {
+      socket.destroy();
       return;
     }
     socket.push(null);
@@ -87,8 +98,8 @@ const callbacks = {
   onerror(error, syscall) {
     const socket = this[kOwner];
     if (!socket) return;
-    if (typeof error === 'number') error = errnoException(error, syscall);
-    socket[kOnError](error);
+    if (typeof error === 'number') socket.destroy(errnoException(error, syscall));
+    else socket[kOnTLSError](error);
   },
   onwrite(status) {
     const socket = this[kOwner];
@@ -139,6 +150,21 @@ const callbacks = {
     if (socket._secureEstablished) socket.emit('session', session);
     else socket[kPendingSession] = session;
   },
+  // A server's peer started another handshake (renegotiation).
+  onhandshakestart(now) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnRenegotiation](now);
+  },
+  onpskclient(hint, maxPskLen, maxIdentityLen) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
+  },
+  onpskserver(identity, maxPskLen) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
+  },
   oncertcb(servername) {
     const socket = this[kOwner];
     if (socket) socket[kOnCertCb](servername);
@@ -160,12 +186,12 @@ const kWrap = Symbol('kWrap');
 const kStartWhenConnected = Symbol('kStartWhenConnected');
 const kOnHandshake = Symbol('kOnHandshake');
 const kOnError = Symbol('kOnError');
-const kOnEndBeforeSecure = Symbol('kOnEndBeforeSecure');
+const kOnTLSError = Symbol('kOnTLSError');
 const kAttach = Symbol('kAttach');
 const kConnect = Symbol('kConnect');
 const kStart = Symbol('kStart');
 
-const notBuiltOptions = ['requestOCSP', 'pskCallback', 'enableTrace', 'onread'];
+const notBuiltOptions = ['requestOCSP', 'enableTrace', 'onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -217,6 +243,21 @@ class TLSSocket extends net.Socket {
     this[kParent] = null;
     this[kALPN] = null;
     this[kSessionToOffer] = tlsOptions.session || null;
+    this[kPskCallback] = null;
+    this[kLastHandshake] = 0;
+    this[kHandshakes] = 0;
+    this[kRenegotiationDisabled] = false;
+    if (tlsOptions.pskCallback) {
+      if (typeof tlsOptions.pskCallback !== 'function') {
+        throw new ERR_INVALID_ARG_TYPE('pskCallback', 'function', tlsOptions.pskCallback);
+      }
+      if (tlsOptions.isServer && tlsOptions.pskIdentityHint != null &&
+          typeof tlsOptions.pskIdentityHint !== 'string') {
+        throw new ERR_INVALID_ARG_TYPE('options.pskIdentityHint', 'string',
+                                       tlsOptions.pskIdentityHint);
+      }
+      this[kPskCallback] = tlsOptions.pskCallback;
+    }
     this[kPendingSession] = null;
     if (tlsOptions.ALPNProtocols) {
       const out = {};
@@ -407,6 +448,10 @@ class TLSSocket extends net.Socket {
         (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
       this._handle.enableCertCb();
     }
+    if (this[kPskCallback] &&
+        !this._handle.enablePskCallback(opts.isServer ? opts.pskIdentityHint : undefined)) {
+      process.nextTick(() => this[kOnError](new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED()));
+    }
     if (!opts.isServer && this[kSessionToOffer]) {
       this._handle.setSession(this[kSessionToOffer]);
     }
@@ -442,22 +487,6 @@ class TLSSocket extends net.Socket {
     else if (this.readable && this._handle) this.read(0);
   }
 
-  // The peer hung up during the handshake: ECONNRESET, as Node reports it.
-  [kOnEndBeforeSecure]() {
-    if (this._tlsOptions.isServer) {
-      this.destroy();
-      return;
-    }
-    const options = this[kOptions] || {};
-    const error = connResetException('Client network socket disconnected ' +
-                                     'before secure TLS connection was established');
-    error.path = options.path;
-    error.host = options.host;
-    error.port = options.port;
-    error.localAddress = options.localAddress;
-    this[kOnError](error);
-  }
-
   // A session can be offered once the TLS session exists and until the
   // handshake starts.
   [kSessionApplicable]() {
@@ -490,10 +519,45 @@ class TLSSocket extends net.Socket {
     });
   }
 
+  // CLIENT_RENEG_LIMIT renegotiations per CLIENT_RENEG_WINDOW seconds.
+  [kOnRenegotiation](now) {
+    const { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } = require('./tls');
+    if (now - this[kLastHandshake] >= CLIENT_RENEG_WINDOW * 1000) this[kHandshakes] = 1;
+    else this[kHandshakes]++;
+    this[kLastHandshake] = now;
+    if (this[kHandshakes] > CLIENT_RENEG_LIMIT) {
+      this[kOnTLSError](new ERR_TLS_SESSION_ATTACK());
+    } else if (this[kRenegotiationDisabled]) {
+      this[kOnTLSError](new ERR_TLS_RENEGOTIATION_DISABLED());
+    }
+  }
+
+  disableRenegotiation() {
+    this[kRenegotiationDisabled] = true;
+  }
+
   [kOnError](err) {
     if (this._hadError) return;
     this._hadError = true;
     this.destroy(err);
+  }
+
+  // A TLS failure: during the handshake it destroys the socket; after it,
+  // it is reported and the socket lives on until the peer closes, as in
+  // Node.
+  [kOnTLSError](err) {
+    if (this._hadError) return;
+    this._hadError = true;
+    if (!this._secureEstablished) {
+      this.destroy(err);
+    } else if (this._tlsOptions.isServer && this._tlsOptions.rejectUnauthorized &&
+               /peer did not return a certificate/.test(err.message)) {
+      this.destroy();
+    } else if (!this._controlReleased) {
+      if (this._tlsOptions.isServer) onServerSocketError.call(this, err);
+    } else {
+      this.emit('error', err);
+    }
   }
 
   _releaseControl() {
@@ -623,6 +687,43 @@ class TLSSocket extends net.Socket {
 
 
 require('./socket-info').install(TLSSocket, { kSessionToOffer, kSessionApplicable });
+
+// What a client's pskCallback returned, checked as Node checks it.
+function pskForClient(ret, maxPskLen, maxIdentityLen) {
+  if (ret == null) return undefined;
+  if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
+  if (!ArrayBuffer.isView(ret.psk)) {
+    throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], ret.psk);
+  }
+  if (ret.psk.length > maxPskLen) {
+    throw new ERR_INVALID_ARG_VALUE('psk', ret.psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+  }
+  if (typeof ret.identity !== 'string') {
+    throw new ERR_INVALID_ARG_TYPE('identity', 'string', ret.identity);
+  }
+  if (Buffer.byteLength(ret.identity) > maxIdentityLen) {
+    throw new ERR_INVALID_ARG_VALUE('identity', ret.identity,
+                                    `PSK identity exceeds ${maxIdentityLen} bytes`);
+  }
+  return { psk: ret.psk, identity: ret.identity };
+}
+
+// What a server's pskCallback returned: the key, or an object holding it.
+function pskForServer(ret, maxPskLen) {
+  if (ret == null) return undefined;
+  let psk = ret;
+  if (!ArrayBuffer.isView(ret)) {
+    if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
+    psk = ret.psk;
+    if (!ArrayBuffer.isView(psk)) {
+      throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], psk);
+    }
+  }
+  if (psk.length > maxPskLen) {
+    throw new ERR_INVALID_ARG_VALUE('psk', psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+  }
+  return psk;
+}
 
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.

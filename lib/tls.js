@@ -12,6 +12,7 @@ const {
     ERR_TLS_INVALID_CONTEXT,
     ERR_UVTLS_NOT_IMPLEMENTED,
   },
+  connResetException,
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { SecureContext, createSecureContext } = require('./secure-context');
@@ -78,10 +79,25 @@ function onConnectSecure() {
     this.authorized = true;
   }
   this.secureConnecting = false;
+  this.removeListener('end', onConnectEnd);
   this.emit('secureConnect');
   const session = this[kPendingSession];
   this[kPendingSession] = null;
   if (session) this.emit('session', session);
+}
+
+// The server hung up before the handshake completed.
+function onConnectEnd() {
+  if (this._hadError) return;
+  this._hadError = true;
+  const options = this[kOptions];
+  const error = connResetException('Client network socket disconnected ' +
+                                   'before secure TLS connection was established');
+  error.path = options.path;
+  error.host = options.host;
+  error.port = options.port;
+  error.localAddress = options.localAddress;
+  this.destroy(error);
 }
 
 function connect(...args) {
@@ -130,6 +146,7 @@ function connect(...args) {
   }
   socket._releaseControl();
   if (options.session) socket.setSession(options.session);
+  socket.prependListener('end', onConnectEnd);
   if (options.servername) {
     if (!ipServernameWarned && net.isIP(options.servername)) {
       process.emitWarning('Setting the TLS ServerName to an IP address is not ' +

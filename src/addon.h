@@ -25,7 +25,10 @@
   V(ONWIREEND, "onwireend")                                                    \
   V(ONALPN, "onalpn")                                                          \
   V(ONCERTCB, "oncertcb")                                                      \
-  V(ONSESSION, "onsession")
+  V(ONSESSION, "onsession")                                                    \
+  V(ONPSKCLIENT, "onpskclient")                                                \
+  V(ONPSKSERVER, "onpskserver")                                                \
+  V(ONHANDSHAKESTART, "onhandshakestart")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

@@ -73,9 +73,16 @@ void connection_update_reading(connection_t *c) {
     transport_read_start(&c->transport);
 }
 
+/* A TLS failure ends the session. During the handshake it ends the
+ * connection too; after it, as in Node, the socket stays open until the
+ * peer closes it, and what still arrives is dropped. */
 static void fail_with(connection_t *c, napi_value error) {
-  c->failed = 1;
-  transport_read_stop(&c->transport);
+  if (c->session.handshake_done) {
+    c->tls_failed = 1;
+  } else {
+    c->failed = 1;
+    transport_read_stop(&c->transport);
+  }
   connection_call(c, CB_ONERROR, 1, &error);
 }
 
@@ -103,7 +110,7 @@ void connection_deliver(connection_t *c) {
     return;
   if (!own_buf)
     inst->plain_busy = 1;
-  while (c->js_reading && connection_alive(c) && !c->ended) {
+  while (c->js_reading && connection_alive(c) && !c->ended && !c->tls_failed) {
     napi_value chunk, error = NULL, result;
     size_t filled = 0, n;
     bool more = true;
@@ -117,6 +124,10 @@ void connection_deliver(connection_t *c) {
     if (st == SESSION_ERROR)
       error = errors_tls_from_queue(c->env, "TLS error");
     connection_flush(c, 0);
+    if (c->renegotiated) {
+      c->renegotiated = 0;
+      connection_call(c, CB_ONHANDSHAKE, 0, NULL);
+    }
     if (filled > 0) {
       chunk = util_buffer_copy(c->env, buf, filled);
       c->read_requested = 0;
@@ -158,12 +169,16 @@ static void process_input(connection_t *c) {
       connection_fail_tls(c);
       return;
     }
-    connection_flush(c, 0);
-    if (st != SESSION_OK)
+    if (st != SESSION_OK) {
+      connection_flush(c, 0);
       return;
+    }
+    /* The application sees the handshake before its last flight leaves:
+     * a server that rejects the client's certificate sends no Finished. */
     connection_call(c, CB_ONHANDSHAKE, 0, NULL);
     if (!connection_alive(c))
       return;
+    connection_flush(c, 0);
     connection_update_reading(c);
   }
   if (c->js_reading)
@@ -214,6 +229,8 @@ static void on_read(transport_t *t, ssize_t nread, const char *data,
       c->failed = 1;
       connection_call(c, CB_ONERROR, 2, args);
     }
+  } else if (c->tls_failed) {
+    session_drop_input(&c->session);
   } else if (c->has_session && connection_alive(c)) {
     fed = in_place || session_feed(&c->session, data, (size_t)nread) == 0;
     if (!fed)

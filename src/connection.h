@@ -35,11 +35,13 @@ typedef struct connection {
   int js_gone;         /* the JavaScript object was collected */
   int ended;           /* end of stream delivered */
   int failed;          /* a fatal error delivered */
+  int tls_failed;      /* the session failed after the handshake */
   unsigned char *alpn; /* a server's ALPN protocols, wire format */
   size_t alpn_len;
   int alpn_callback; /* a server's ALPNCallback chooses instead */
   int cert_cb;       /* CERT_CB_*: the server's certificate callback */
   int in_cert_cb;
+  int renegotiated; /* a later handshake completed, not yet reported */
 } connection_t;
 
 napi_value connection_define(napi_env env);

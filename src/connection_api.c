@@ -83,6 +83,7 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
   }
   SSL_set_verify(c->session.ssl, mode, verify_accept_all);
   SSL_set_app_data(c->session.ssl, c);
+  handshake_watch_renegotiation(c);
   return util_undefined(env);
 }
 
@@ -119,6 +120,27 @@ static napi_value connection_set_alpn(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
+/* enablePskCallback(hint?): pre-shared keys come from JavaScript; a server
+ * may give an identity hint. Returns false if the hint was refused. */
+static napi_value connection_enable_psk(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  int ok = 1;
+
+  if (!c->has_session)
+    return util_throw(env, "ERR_TLS_INVALID_STATE", "not set up");
+  handshake_enable_psk(c);
+  if (c->session.is_server && !util_is_nullish(env, argv[0])) {
+    char *hint = util_get_string(env, argv[0]);
+    if (hint == NULL)
+      return NULL;
+    ok = SSL_use_psk_identity_hint(c->session.ssl, hint) == 1;
+    ERR_clear_error();
+    free(hint);
+  }
+  return util_bool(env, ok);
+}
+
 /* enableCertCb(): the server's handshake will wait for certCbDone(). */
 static napi_value connection_enable_cert_cb(napi_env env,
                                             napi_callback_info info) {
@@ -149,6 +171,43 @@ static napi_value connection_cert_cb_done(napi_env env,
     return errors_throw_queue(env, "CertCbDone");
   if (!c->in_cert_cb)
     connection_resume(c);
+  return util_undefined(env);
+}
+
+/* renegotiate(): a new TLS 1.2 handshake on the established session. */
+static napi_value connection_renegotiate(napi_env env,
+                                         napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (!c->has_session || !connection_alive(c))
+    return util_throw(env, "ERR_TLS_INVALID_STATE",
+                      "TLS socket connection must be securely established");
+  ERR_clear_error();
+  if (SSL_renegotiate(c->session.ssl) != 1)
+    return errors_throw_queue(env, "SSL_renegotiate");
+  if (SSL_do_handshake(c->session.ssl) != 1)
+    ERR_clear_error(); /* waits for the peer, like any handshake */
+  connection_flush(c, 0);
+  return util_undefined(env);
+}
+
+/* setVerifyMode(requestCert, rejectUnauthorized), for a renegotiation. */
+static napi_value connection_set_verify_mode(napi_env env,
+                                             napi_callback_info info) {
+  GET_ARGS(env, info, 2, argv, self);
+  THIS_CONNECTION(env, self, c);
+  int mode = SSL_VERIFY_NONE;
+
+  if (!c->has_session)
+    return util_undefined(env);
+  if (!c->session.is_server || util_get_bool(env, argv[0])) {
+    mode = SSL_VERIFY_PEER;
+    if (c->session.is_server && util_get_bool(env, argv[1]))
+      mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  }
+  SSL_set_verify(c->session.ssl, mode, verify_accept_all);
   return util_undefined(env);
 }
 
@@ -336,6 +395,9 @@ napi_value connection_define(napi_env env) {
       METHOD("setup", connection_setup),
       METHOD("setALPNProtocols", connection_set_alpn),
       METHOD("enableCertCb", connection_enable_cert_cb),
+      METHOD("renegotiate", connection_renegotiate),
+      METHOD("setVerifyMode", connection_set_verify_mode),
+      METHOD("enablePskCallback", connection_enable_psk),
       METHOD("certCbDone", connection_cert_cb_done),
       METHOD("start", connection_start),
       METHOD("readStart", connection_read_start),

@@ -188,14 +188,15 @@ napi_value connection_verify_error(napi_env env, napi_callback_info info) {
   return error;
 }
 
-/* getPeerCertificateChain(detailed): DER buffers, leaf first. */
+/* getPeerCertificateChain(detailed): { chain: [DER...], selfSigned } */
 napi_value connection_get_peer_chain(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
   SSL *ssl = ssl_of(c);
 
   if (ssl == NULL)
     return null_value(env);
-  return x509_peer_chain(env, ssl, util_get_bool(env, argv[0]));
+  return x509_peer_chain(env, ssl, c->session.is_server,
+                         util_get_bool(env, argv[0]));
 }
 
 napi_value connection_get_certificate(napi_env env, napi_callback_info info) {

@@ -99,6 +99,89 @@ int handshake_cert_done(connection_t *c, SSL_CTX *ctx) {
   return ok;
 }
 
+/* Copies a JavaScript buffer result into OpenSSL's PSK buffer. */
+static unsigned int copy_psk(connection_t *c, napi_value value,
+                             unsigned char *psk, unsigned int max) {
+  const char *data;
+  size_t len;
+
+  if (value == NULL || !util_get_bytes(c->env, value, &data, &len) || len > max)
+    return 0;
+  memcpy(psk, data, len);
+  return (unsigned int)len;
+}
+
+/* A client's PSK: JavaScript's pskCallback(hint) gives the identity and
+ * key, checked against OpenSSL's limits there. */
+static unsigned int on_psk_client(SSL *ssl, const char *hint, char *identity,
+                                  unsigned int max_identity, unsigned char *psk,
+                                  unsigned int max_psk) {
+  connection_t *c = SSL_get_app_data(ssl);
+  napi_value args[3], result, key, name;
+  size_t len = 0;
+
+  if (c == NULL)
+    return 0;
+  args[0] = util_string(c->env, hint);
+  args[1] = util_int(c->env, max_psk);
+  args[2] = util_int(c->env, max_identity - 1);
+  result = connection_call(c, CB_ONPSKCLIENT, 3, args);
+  if (result == NULL || util_is_nullish(c->env, result) ||
+      napi_get_named_property(c->env, result, "identity", &name) != napi_ok ||
+      napi_get_named_property(c->env, result, "psk", &key) != napi_ok ||
+      napi_get_value_string_utf8(c->env, name, identity, max_identity, &len) !=
+          napi_ok)
+    return 0;
+  return copy_psk(c, key, psk, max_psk);
+}
+
+/* A server's PSK for the client's identity, from pskCallback. */
+static unsigned int on_psk_server(SSL *ssl, const char *identity,
+                                  unsigned char *psk, unsigned int max_psk) {
+  connection_t *c = SSL_get_app_data(ssl);
+  napi_value args[2];
+
+  if (c == NULL)
+    return 0;
+  args[0] = util_string(c->env, identity);
+  args[1] = util_int(c->env, max_psk);
+  return copy_psk(c, connection_call(c, CB_ONPSKSERVER, 2, args), psk, max_psk);
+}
+
+void handshake_enable_psk(connection_t *c) {
+  if (c->session.is_server)
+    SSL_set_psk_server_callback(c->session.ssl, on_psk_server);
+  else
+    SSL_set_psk_client_callback(c->session.ssl, on_psk_client);
+}
+
+/* Handshakes after the first (TLS 1.2 renegotiation): a server reports
+ * each start, for the renegotiation limits kept in JavaScript, and both
+ * sides report each completion, as the first one is. */
+static void on_info(const SSL *ssl, int where, int ret) {
+  connection_t *c = SSL_get_app_data(ssl);
+  napi_value now;
+
+  (void)ret;
+  if (c == NULL || !c->session.handshake_done)
+    return;
+  if ((where & SSL_CB_HANDSHAKE_START) && c->session.is_server) {
+    now = util_int(c->env, (int64_t)uv_now(c->inst->loop));
+    connection_call(c, CB_ONHANDSHAKESTART, 1, &now);
+  }
+  /* Reported once OpenSSL has returned: JavaScript may renegotiate again. */
+  if ((where & SSL_CB_HANDSHAKE_DONE) && SSL_version(ssl) < TLS1_3_VERSION &&
+      !SSL_renegotiate_pending((SSL *)ssl))
+    c->renegotiated = 1;
+}
+
+void handshake_watch_renegotiation(connection_t *c) {
+  SSL_set_info_callback(c->session.ssl, on_info);
+}
+
 void handshake_install(SSL_CTX *ctx) {
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
+  /* OpenSSL 3 refuses client renegotiation by default; Node allows it,
+   * within CLIENT_RENEG_LIMIT per CLIENT_RENEG_WINDOW. */
+  SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
 }

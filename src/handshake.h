@@ -15,6 +15,13 @@ void handshake_install(SSL_CTX *ctx);
 /* A server asks JavaScript (oncertcb) for the context to serve before it
  * answers the ClientHello. */
 void handshake_enable_cert_cb(connection_t *c);
+/* Pre-shared keys from JavaScript (onpskclient / onpskserver). */
+void handshake_enable_psk(connection_t *c);
+
+/* Reports renegotiations: a server's starts (onhandshakestart), and every
+ * completion after the first (onhandshake). */
+void handshake_watch_renegotiation(connection_t *c);
+
 /* The answer: NULL keeps the current context. 0 if it could not be used. */
 int handshake_cert_done(connection_t *c, SSL_CTX *ctx);
 

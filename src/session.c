@@ -52,6 +52,12 @@ void session_in_commit(session_t *s, size_t n) {
   bio_queue_commit(s->in, n);
 }
 
+void session_drop_input(session_t *s) {
+  const char *data;
+
+  bio_queue_consume(s->in, bio_queue_peek(s->in, &data));
+}
+
 void session_release_buffers(session_t *s) {
   SSL_free_buffers(s->ssl);
 }

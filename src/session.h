@@ -32,6 +32,8 @@ int session_feed(session_t *s, const char *data, size_t len);
 /* Room to receive ciphertext in place, then how much arrived there. */
 char *session_in_reserve(session_t *s, size_t len);
 void session_in_commit(session_t *s, size_t n);
+/* Discards received ciphertext (after the session failed). */
+void session_drop_input(session_t *s);
 /* Frees OpenSSL's record buffers when nothing is buffered in them; called
  * when a burst of traffic ends, so idle connections hold none. */
 void session_release_buffers(session_t *s);

@@ -26,13 +26,23 @@ static int is_self_issued(X509 *cert) {
   return X509_check_issued(cert, cert) == X509_V_OK;
 }
 
-static X509 *issuer_in_stack(STACK_OF(X509) * stack, X509 *cert) {
-  for (int i = 0; stack != NULL && i < sk_X509_num(stack); i++) {
-    X509 *candidate = sk_X509_value(stack, i);
-    if (candidate != cert && X509_check_issued(candidate, cert) == X509_V_OK)
-      return candidate;
+/* What the peer sent, leaf first: a client's chain holds the leaf, a
+ * server's does not. A new stack with its own references. */
+static STACK_OF(X509) * peer_certs(SSL *ssl, int is_server) {
+  STACK_OF(X509) *sent = SSL_get_peer_cert_chain(ssl);
+  STACK_OF(X509) *certs = sk_X509_new_null();
+  X509 *leaf = is_server ? SSL_get0_peer_certificate(ssl) : NULL;
+
+  if (certs == NULL)
+    return NULL;
+  if (leaf != NULL && X509_up_ref(leaf) == 1 && !sk_X509_push(certs, leaf))
+    X509_free(leaf);
+  for (int i = 0; sent != NULL && i < sk_X509_num(sent); i++) {
+    X509 *cert = sk_X509_value(sent, i);
+    if (X509_up_ref(cert) == 1 && !sk_X509_push(certs, cert))
+      X509_free(cert);
   }
-  return NULL;
+  return certs;
 }
 
 /* The issuer from the trust store, with a reference the caller frees. */
@@ -49,29 +59,75 @@ static X509 *issuer_in_store(SSL *ssl, X509 *cert) {
   return issuer;
 }
 
-napi_value x509_peer_chain(napi_env env, SSL *ssl, int detailed) {
-  STACK_OF(X509) *peer_chain = SSL_get_peer_cert_chain(ssl);
-  X509 *cert = SSL_get0_peer_certificate(ssl);
-  X509 *owned[MAX_CHAIN];
-  size_t n_owned = 0;
-  napi_value result;
+static void push_der(napi_env env, napi_value array, uint32_t *n, X509 *c) {
+  napi_set_element(env, array, (*n)++, x509_to_der(env, c));
+}
+
+/* The chain as Node walks it for getPeerCertificate(true): issuers taken
+ * from what the peer sent (each used once), then from the trust store until
+ * a self-issued certificate, or the store gives back the same one. Returns
+ * { chain: [DER...], selfSigned }, selfSigned telling whether the last one
+ * is its own issuer. */
+static napi_value detailed_chain(napi_env env, SSL *ssl, int is_server) {
+  STACK_OF(X509) *certs = peer_certs(ssl, is_server);
+  napi_value result, chain;
+  X509 *cert;
   uint32_t n = 0;
 
-  if (napi_create_array(env, &result) != napi_ok)
-    return NULL;
-  if (cert == NULL)
+  napi_create_object(env, &result);
+  napi_create_array(env, &chain);
+  util_set(env, result, "chain", chain);
+  if (certs == NULL || sk_X509_num(certs) == 0) {
+    sk_X509_pop_free(certs, X509_free);
     return result;
-  napi_set_element(env, result, n++, x509_to_der(env, cert));
-  while (detailed && n < MAX_CHAIN && !is_self_issued(cert)) {
-    X509 *issuer = issuer_in_stack(peer_chain, cert);
-    if (issuer == NULL && (issuer = issuer_in_store(ssl, cert)) != NULL)
-      owned[n_owned++] = issuer;
+  }
+  cert = sk_X509_shift(certs);
+  push_der(env, chain, &n, cert);
+  while (n < MAX_CHAIN) {
+    int i;
+    for (i = 0; i < sk_X509_num(certs); i++) {
+      if (X509_check_issued(sk_X509_value(certs, i), cert) == X509_V_OK)
+        break;
+    }
+    if (i == sk_X509_num(certs))
+      break;
+    X509_free(cert);
+    cert = sk_X509_delete(certs, i);
+    push_der(env, chain, &n, cert);
+  }
+  while (n < MAX_CHAIN && !is_self_issued(cert)) {
+    X509 *issuer = issuer_in_store(ssl, cert);
     if (issuer == NULL)
       break;
-    napi_set_element(env, result, n++, x509_to_der(env, issuer));
+    push_der(env, chain, &n, issuer);
+    if (issuer == cert) {
+      X509_free(issuer);
+      break;
+    }
+    X509_free(cert);
     cert = issuer;
   }
-  while (n_owned > 0)
-    X509_free(owned[--n_owned]);
+  util_set(env, result, "selfSigned", util_bool(env, is_self_issued(cert)));
+  X509_free(cert);
+  sk_X509_pop_free(certs, X509_free);
+  return result;
+}
+
+napi_value x509_peer_chain(napi_env env, SSL *ssl, int is_server,
+                           int detailed) {
+  STACK_OF(X509) * certs;
+  napi_value result, chain;
+  uint32_t n = 0;
+
+  if (detailed)
+    return detailed_chain(env, ssl, is_server);
+  /* Only the leaf, or everything as sent (getPeerX509Certificate). */
+  certs = peer_certs(ssl, is_server);
+  napi_create_object(env, &result);
+  napi_create_array(env, &chain);
+  util_set(env, result, "chain", chain);
+  for (int i = 0; certs != NULL && i < sk_X509_num(certs); i++)
+    push_der(env, chain, &n, sk_X509_value(certs, i));
+  sk_X509_pop_free(certs, X509_free);
   return result;
 }

@@ -8,8 +8,9 @@
 #include <openssl/ssl.h>
 
 napi_value x509_to_der(napi_env env, X509 *cert);
-/* The peer's chain, leaf first. `detailed` follows issuers through the
- * peer's chain and then the trust store, up to a self-signed root. */
-napi_value x509_peer_chain(napi_env env, SSL *ssl, int detailed);
+/* The peer's certificates as { chain: [DER, ...], selfSigned }, leaf
+ * first: as sent, or with `detailed` the issuer chain Node builds for
+ * getPeerCertificate(true). */
+napi_value x509_peer_chain(napi_env env, SSL *ssl, int is_server, int detailed);
 
 #endif

@@ -1,0 +1,507 @@
+#!/usr/bin/env node
+'use strict';
+// uvtls vs node:tls benchmark runner. See benchmark/README.md.
+//
+//   node benchmark/run.js [--quick] [--rounds N] [--duration SEC]
+//                         [--filter NAME[,NAME...]] [--json FILE]
+//                         [--timeout SEC] [--idle-connections N]
+//                         [--verbose] [--list]
+//
+// Every measurement runs in two fresh child processes (worker.js): a server
+// and a client, both using the same implementation. Rounds alternate between
+// the two implementations (ABBA order) so that drift affects both alike.
+
+const { fork, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const certs = require('./lib/certs');
+const { summarize, fmt } = require('./lib/stats');
+const { scenarios } = require('./scenarios');
+
+const WORKER = path.join(__dirname, 'worker.js');
+// Rounds during which other processes (or the hypervisor) took more CPU than
+// this are flagged.
+const LOAD_LIMIT = 0.1;
+const IMPLS = ['uvtls', 'builtin'];
+const IMPL_LABEL = { uvtls: 'uvtls', builtin: 'node:tls' };
+
+// ---------------------------------------------------------------------------
+// options
+
+function usage(code) {
+  const text = `usage: node benchmark/run.js [options]
+
+  --quick              fewer, shorter rounds (about a minute in all)
+  --rounds N           rounds per implementation (default 5, quick 2)
+  --duration SEC       length of each timed measurement (default 3, quick 0.75)
+  --filter NAME[,...]  only variants whose id contains one of the names
+                       (e.g. bulk, handshake/ecdsa, tls1.2, echo); repeatable
+  --json FILE          also write all results as JSON to FILE
+  --timeout SEC        kill a measurement after SEC seconds (default 60)
+  --idle-connections N connections in the idle scenario (default 2000)
+  --client-context MODE  'shared' (default): each client process makes one
+                       SecureContext with createSecureContext() and passes it
+                       as secureContext; 'per-connection': pass 'ca' to every
+                       tls.connect() (a new context per connection)
+  --verbose            show the children's stdout/stderr
+  --list               list the variants and exit
+
+UVTLS_BENCH_IMPL=builtin makes the "uvtls" side use node:tls too (to check
+the suite itself; ratios should then be about 1.0).`;
+  (code ? process.stderr : process.stdout).write(`${text}\n`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const o = { quick: false, filters: [], json: null, timeoutSec: 60, verbose: false,
+              list: false, rounds: null, durationSec: null, idleConnections: 2000,
+              clientContext: 'shared' };
+  const num = (i, name) => {
+    const v = Number(argv[i]);
+    if (argv[i] === undefined || !Number.isFinite(v) || v <= 0) {
+      console.error(`${name} needs a positive number`);
+      usage(2);
+    }
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      argv.splice(i + 1, 0, a.slice(eq + 1));
+      argv[i] = a.slice(0, eq);
+    }
+    switch (argv[i]) {
+      case '--quick': o.quick = true; break;
+      case '--rounds': o.rounds = Math.round(num(++i, '--rounds')); break;
+      case '--duration': o.durationSec = num(++i, '--duration'); break;
+      case '--timeout': o.timeoutSec = num(++i, '--timeout'); break;
+      case '--idle-connections': o.idleConnections = Math.round(num(++i, '--idle-connections')); break;
+      case '--filter':
+        if (argv[i + 1] === undefined) usage(2);
+        o.filters.push(...argv[++i].split(',').map((s) => s.trim()).filter(Boolean));
+        break;
+      case '--json':
+        if (argv[i + 1] === undefined) usage(2);
+        o.json = path.resolve(argv[++i]);
+        break;
+      case '--client-context':
+        if (!['shared', 'per-connection'].includes(argv[i + 1])) {
+          console.error('--client-context is shared or per-connection');
+          usage(2);
+        }
+        o.clientContext = argv[++i];
+        break;
+      case '--verbose': o.verbose = true; break;
+      case '--list': o.list = true; break;
+      case '-h': case '--help': usage(0); break;
+      default:
+        console.error(`unknown argument: ${argv[i]}`);
+        usage(2);
+    }
+  }
+  if (o.rounds == null) o.rounds = o.quick ? 2 : 5;
+  if (o.durationSec == null) o.durationSec = o.quick ? 0.75 : 3;
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const cfg = {
+  durationMs: Math.round(opts.durationSec * 1000),
+  bulkMaxBytes: 64 * 1024 ** 3, // safety cap; the duration normally ends a run
+  idleConnections: opts.idleConnections,
+};
+
+const variants = [];
+for (const s of scenarios) {
+  for (const v of s.variants(cfg)) {
+    if (opts.filters.length === 0 || opts.filters.some((f) => v.id.includes(f))) {
+      variants.push({ scenario: s, variant: v });
+    }
+  }
+}
+
+if (opts.list) {
+  for (const s of scenarios) {
+    console.log(`${s.name}: ${s.description}`);
+    for (const v of s.variants(cfg)) console.log(`  ${v.id.padEnd(28)} ${v.title}`);
+  }
+  process.exit(0);
+}
+if (variants.length === 0) {
+  console.error(`no variant matches --filter ${opts.filters.join(',')} (see --list)`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------
+// child processes
+
+const live = new Set();
+let certDir = null;
+
+function killAll() {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+process.on('exit', () => {
+  killAll();
+  if (certDir) certs.remove(certDir);
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: stopping`);
+    process.exit(130);
+  });
+}
+
+function tail(s, n = 1500) {
+  s = s.trim();
+  return s.length > n ? `…${s.slice(-n)}` : s;
+}
+
+// System-wide CPU time (Linux /proc/stat, in seconds): busy and steal.
+function readStat() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6];
+    return { busy: busy / 100, steal: (f[7] || 0) / 100, t: Date.now() / 1000 };
+  } catch {
+    return null;
+  }
+}
+
+// CPU used by anything but this measurement during its timed part, in CPUs
+// (1 = one core fully busy), and host steal time, also in CPUs.
+function otherLoad(before, after, c, s) {
+  if (!before || !after) return null;
+  const wall = after.t - before.t;
+  if (wall <= 0) return null;
+  const ours = ((c.cpuUs || 0) + (s.cpuUs || 0)) / 1e6;
+  return {
+    other: Math.max(0, (after.busy - before.busy) - ours) / wall,
+    steal: (after.steal - before.steal) / wall,
+  };
+}
+
+// One measurement: server and client processes for `impl`. Resolves with
+// { ok: true, client, server } or { ok: false, code, error }.
+async function measure(scenario, variant, impl) {
+  const children = [];
+  let finished = false;
+  let phase = 'starting server';
+  let rejectFailed;
+  const failed = new Promise((_, reject) => { rejectFailed = reject; });
+  failed.catch(() => {});
+
+  const spawn = (role, port) => {
+    const child = fork(WORKER, [JSON.stringify({
+      role, scenario: scenario.name, variant, impl, certDir, port,
+      clientContext: opts.clientContext,
+    })], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    live.add(child);
+    children.push(child);
+    child.output = '';
+    const onOutput = (d) => {
+      if (opts.verbose) process.stderr.write(`[${impl} ${role}] ${d}`);
+      child.output = (child.output + d).slice(-8000);
+    };
+    child.stdout.setEncoding('utf8').on('data', onOutput);
+    child.stderr.setEncoding('utf8').on('data', onOutput);
+    child.waiters = new Map();
+    child.on('message', (m) => {
+      if (m.type === 'error') {
+        const err = new Error(`${role}: ${m.message}`);
+        err.code = m.code;
+        err.stack = m.stack;
+        rejectFailed(err);
+        return;
+      }
+      const w = child.waiters.get(m.type);
+      if (w) {
+        child.waiters.delete(m.type);
+        w(m);
+      }
+    });
+    child.on('error', (err) => rejectFailed(err));
+    child.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      live.delete(child);
+      if (!finished) {
+        const out = tail(child.output);
+        rejectFailed(new Error(`${role} process exited (${signal || `code ${code}`}) ` +
+                               `while ${phase}${out ? `:\n${out}` : ''}`));
+      }
+      resolve();
+    }));
+    return child;
+  };
+  const next = (child, type) => Promise.race([
+    new Promise((resolve) => child.waiters.set(type, resolve)),
+    failed,
+  ]);
+
+  const timer = setTimeout(() => {
+    rejectFailed(new Error(`timed out after ${opts.timeoutSec} s while ${phase}`));
+  }, opts.timeoutSec * 1000);
+
+  try {
+    const server = spawn('server');
+    const { port } = await next(server, 'ready');
+    phase = 'starting client';
+    const client = spawn('client', port);
+    await next(client, 'ready');
+    phase = 'starting measurement';
+    server.send({ type: 'begin' });
+    await next(server, 'begun');
+    phase = 'running client';
+    const stat0 = readStat();
+    client.send({ type: 'run' });
+    const c = await next(client, 'result');
+    const stat1 = readStat();
+    phase = 'collecting server result';
+    server.send({ type: 'stop' });
+    const s = await next(server, 'result');
+    return { ok: true, client: c.result, server: s.result,
+             load: otherLoad(stat0, stat1, c.result, s.result) };
+  } catch (err) {
+    return { ok: false, code: err.code, error: err.message };
+  } finally {
+    finished = true;
+    clearTimeout(timer);
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    await Promise.all(children.map((c) => c.exited));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// reporting helpers
+
+function pad(s, n) {
+  s = String(s);
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function cell(sum) {
+  if (!sum) return 'n/a';
+  return sum.n > 1 ? `${fmt(sum.median)} [${fmt(sum.min)}–${fmt(sum.max)}]` : fmt(sum.median);
+}
+
+function ratioText(r, better) {
+  if (r == null || !Number.isFinite(r)) return 'n/a';
+  return `${r.toFixed(2)}× (${better} is better)`;
+}
+
+function firstLine(s) {
+  return String(s).split('\n')[0];
+}
+
+// ---------------------------------------------------------------------------
+// main
+
+function preflight() {
+  if (process.env.UVTLS_BENCH_IMPL === 'builtin') return null;
+  try {
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..'))})`],
+                 { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
+    return null;
+  } catch (err) {
+    const out = String(err.stderr || err.message).trim().split('\n');
+    const line = out.find((l) => /^\w*Error( \[\w+\])?:/.test(l)) ||
+      out.find((l) => /Error/.test(l)) || out[0];
+    return `cannot load uvtls: ${line}`;
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const n = variants.length;
+  console.log(`uvtls benchmark: ${n} variant(s), ${opts.rounds} round(s) each, ` +
+              `${opts.durationSec} s per measurement${opts.quick ? ' (quick)' : ''}`);
+  console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, ` +
+              `${os.cpus().length} × ${os.cpus()[0] && os.cpus()[0].model}, ${os.platform()} ${os.release()}`);
+  if (process.env.UVTLS_BENCH_IMPL === 'builtin') {
+    console.log('UVTLS_BENCH_IMPL=builtin: the "uvtls" side uses node:tls too (self-check; ratios ≈ 1.0)');
+  }
+  certDir = certs.generate();
+  const uvtlsUnavailable = preflight();
+  if (uvtlsUnavailable) console.log(`uvtls: n/a — ${uvtlsUnavailable}`);
+  console.log('');
+
+  const results = [];
+  const writeJson = () => {
+    if (!opts.json) return;
+    const doc = {
+      date: new Date().toISOString(),
+      node: process.version,
+      openssl: process.versions.openssl,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0] && os.cpus()[0].model,
+      platform: `${os.platform()} ${os.release()}`,
+      uvtlsImpl: process.env.UVTLS_BENCH_IMPL === 'builtin' ? 'builtin (UVTLS_BENCH_IMPL)' : 'uvtls',
+      options: { rounds: opts.rounds, durationSec: opts.durationSec, quick: opts.quick,
+                 filters: opts.filters, idleConnections: opts.idleConnections,
+                 clientContext: opts.clientContext },
+      elapsedSec: (Date.now() - started) / 1000,
+      results,
+    };
+    fs.writeFileSync(opts.json, `${JSON.stringify(doc, null, 2)}\n`);
+  };
+
+  for (const [idx, { scenario, variant }] of variants.entries()) {
+    console.log(`[${idx + 1}/${n}] ${variant.title}  (${variant.id})`);
+    const state = {};
+    let busyRounds = 0;
+    for (const impl of IMPLS) {
+      state[impl] = { runs: [], errors: [], na: null, info: null };
+      if (impl === 'uvtls' && uvtlsUnavailable) state[impl].na = uvtlsUnavailable;
+    }
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = round % 2 === 0 ? IMPLS : [...IMPLS].reverse();
+      for (const impl of order) {
+        const st = state[impl];
+        if (st.na) continue;
+        const t0 = Date.now();
+        const r = await measure(scenario, variant, impl);
+        const secs = ((Date.now() - t0) / 1000).toFixed(1);
+        let line = `  round ${round + 1} ${pad(IMPL_LABEL[impl], 8)} `;
+        let computed = null;
+        if (r.ok) {
+          try {
+            computed = scenario.metrics(r.client, r.server, variant);
+          } catch (err) {
+            r.ok = false;
+            r.code = err.code;
+            r.error = err.message;
+          }
+        }
+        if (computed) {
+          const values = {};
+          for (const m of computed.metrics) values[m.key] = m.value;
+          st.runs.push({ values, info: computed.info, load: r.load });
+          st.metricDefs = computed.metrics;
+          if (!st.info) st.info = computed.info;
+          line += computed.metrics.map((m) => `${m.label} ${fmt(m.value)} ${m.unit}`).join(', ');
+          if (r.load && r.load.other + r.load.steal > LOAD_LIMIT) {
+            busyRounds++;
+            line += `  ⚠ other load ${r.load.other.toFixed(2)} CPU` +
+              `${r.load.steal >= 0.01 ? `, steal ${r.load.steal.toFixed(2)} CPU` : ''}`;
+          }
+        } else {
+          st.errors.push({ round: round + 1, code: r.code, error: r.error });
+          line += `FAILED: ${r.code ? `${r.code}: ` : ''}${firstLine(r.error)}`;
+          if (r.code === 'ERR_UVTLS_NOT_IMPLEMENTED' || /cannot load uvtls/.test(r.error)) {
+            st.na = `${r.code ? `${r.code}: ` : ''}${r.error}`;
+          } else if (st.errors.length >= 2) {
+            st.na = `${r.code ? `${r.code}: ` : ''}${firstLine(r.error)} (failed ${st.errors.length}×, skipping)`;
+          }
+        }
+        console.log(`${line}  [${secs} s]`);
+        if (!r.ok && opts.verbose) console.log(r.error);
+      }
+    }
+
+    // summary of this variant
+    const defs = state.uvtls.metricDefs || state.builtin.metricDefs || [];
+    const entry = { id: variant.id, title: variant.title, scenario: scenario.name,
+                    params: variant, metrics: [], impls: {} };
+    for (const impl of IMPLS) {
+      const st = state[impl];
+      const usable = st.runs.length > 0;
+      entry.impls[impl] = {
+        status: usable ? 'ok' : 'n/a',
+        error: usable ? null : (st.na || (st.errors[0] && st.errors[0].error) || 'no result'),
+        errors: st.errors,
+        info: st.info,
+        runs: st.runs,
+      };
+    }
+    for (const d of defs) {
+      const m = { key: d.key, label: d.label, unit: d.unit, better: d.better };
+      for (const impl of IMPLS) m[impl] = summarize(state[impl].runs.map((r) => r.values[d.key]));
+      m.ratio = m.uvtls && m.builtin ? m.uvtls.median / m.builtin.median : null;
+      entry.metrics.push(m);
+    }
+    if (busyRounds > 0) {
+      entry.warnings = [`${busyRounds} measurement(s) ran while other processes used more ` +
+                        `than ${LOAD_LIMIT} CPU (⚠ above); their numbers are less reliable`];
+    }
+    results.push(entry);
+
+    const w = [32, 26, 26];
+    console.log(`  ${pad('metric', w[0])}${pad('uvtls median [min–max]', w[1])}` +
+                `${pad('node:tls median [min–max]', w[2])}uvtls/node:tls`);
+    for (const m of entry.metrics) {
+      console.log(`  ${pad(`${m.label} (${m.unit})`, w[0])}${pad(cell(m.uvtls), w[1])}` +
+                  `${pad(cell(m.builtin), w[2])}${ratioText(m.ratio, m.better)}`);
+    }
+    for (const impl of IMPLS) {
+      const e = entry.impls[impl];
+      if (e.status === 'n/a') console.log(`  ${IMPL_LABEL[impl]}: n/a — ${firstLine(e.error)}`);
+    }
+    if (busyRounds > 0) console.log(`  note: ${entry.warnings[0]}`);
+    for (const [field, what] of [['cipher', 'cipher'], ['kx', 'key exchange']]) {
+      const u = entry.impls.uvtls.info && entry.impls.uvtls.info[field];
+      const b = entry.impls.builtin.info && entry.impls.builtin.info[field];
+      if (u && b && u !== b) {
+        console.log(`  WARNING: different ${what} negotiated: uvtls ${u}, node:tls ${b}`);
+        entry.warnings = [...(entry.warnings || []),
+                          `different ${what} negotiated: uvtls ${u}, node:tls ${b}`];
+      } else if (u || b) {
+        console.log(`  ${what}: ${u || b}`);
+      }
+    }
+    console.log('');
+    writeJson();
+  }
+
+  // markdown table
+  const elapsed = (Date.now() - started) / 1000;
+  console.log('## Results (markdown)\n');
+  console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, ` +
+              `${os.cpus().length} × ${os.cpus()[0] && os.cpus()[0].model}; ` +
+              `median of ${opts.rounds} rounds, ${opts.durationSec} s each, client context ${opts.clientContext}` +
+              `${process.env.UVTLS_BENCH_IMPL === 'builtin' ? ' — UVTLS_BENCH_IMPL=builtin (self-check)' : ''}.\n`);
+  console.log('| Scenario | Metric | uvtls | node:tls | uvtls / node:tls |');
+  console.log('|---|---|---:|---:|---:|');
+  const notes = [];
+  for (const e of results) {
+    if (e.metrics.length === 0) {
+      console.log(`| ${e.title} | — | n/a | n/a | n/a |`);
+    }
+    for (const m of e.metrics) {
+      const arrow = m.better === 'higher' ? '↑' : '↓';
+      const v = (impl) => (m[impl] ? fmt(m[impl].median) : 'n/a');
+      console.log(`| ${e.title} | ${m.label} (${m.unit}) ${arrow} | ${v('uvtls')} | ${v('builtin')} | ` +
+                  `${m.ratio != null ? m.ratio.toFixed(2) : 'n/a'} |`);
+    }
+    for (const w of e.warnings || []) notes.push(`- ${e.title}: ${w}`);
+    for (const impl of IMPLS) {
+      if (e.impls[impl].status === 'n/a') {
+        notes.push(`- ${e.title}: ${IMPL_LABEL[impl]} n/a — ${firstLine(e.impls[impl].error)}`);
+      }
+    }
+  }
+  console.log('\n↑ higher is better, ↓ lower is better; the ratio is uvtls ÷ node:tls ' +
+              '(above 1 is better for ↑, below 1 is better for ↓).');
+  if (notes.length) console.log(`\n${notes.join('\n')}`);
+  console.log(`\ntotal time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s`);
+  writeJson();
+  if (opts.json) console.log(`JSON written to ${opts.json}`);
+}
+
+main().catch((err) => {
+  console.error(err.stack || err);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+'use strict';
+// One side (server or client) of one measurement, in its own process, forked
+// by run.js with one JSON argument: { role, scenario, variant, impl, certDir,
+// clientContext, port? }. It talks to run.js over the IPC channel:
+//   server: -> ready {port}; <- begin; -> begun; <- stop; -> result
+//   client: -> ready;                 <- run;   -> result
+//   either: -> error {code, message}  (then exits)
+// CPU time is taken from process.cpuUsage() over begin..stop (server) and
+// over run (client). The process exits when run.js goes away.
+
+const path = require('path');
+const { scenarios } = require('./scenarios');
+
+const cfg = JSON.parse(process.argv[2]);
+
+function fail(err) {
+  const msg = {
+    type: 'error',
+    code: err && err.code,
+    message: String((err && err.message) || err),
+    stack: err && err.stack,
+  };
+  try {
+    process.send(msg, () => process.exit(1));
+  } catch {
+    process.exit(1);
+  }
+  setTimeout(() => process.exit(1), 1000).unref();
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+process.on('disconnect', () => process.exit(0));
+
+function loadImpl(impl) {
+  if (impl === 'builtin' || process.env.UVTLS_BENCH_IMPL === 'builtin') {
+    return require('tls');
+  }
+  try {
+    return require(path.join(__dirname, '..'));
+  } catch (err) {
+    if (err.code !== 'ERR_UVTLS_NOT_IMPLEMENTED') {
+      err.message = `cannot load uvtls: ${err.message}`;
+    }
+    throw err;
+  }
+}
+
+function send(msg) {
+  process.send(msg);
+}
+
+const cpuSince = (t0) => {
+  const d = process.cpuUsage(t0);
+  return d.user + d.system;
+};
+
+async function main() {
+  const scenario = scenarios.find((s) => s.name === cfg.scenario);
+  if (!scenario) throw new Error(`unknown scenario ${cfg.scenario}`);
+  const p = cfg.variant;
+  const tls = loadImpl(cfg.impl);
+  const env = { certDir: cfg.certDir, clientContext: cfg.clientContext, fatal: fail };
+
+  if (cfg.role === 'server') {
+    const handle = await scenario.server(tls, p, env);
+    let cpu0;
+    process.on('message', async (m) => {
+      try {
+        if (m.type === 'begin') {
+          if (handle.begin) await handle.begin();
+          cpu0 = process.cpuUsage();
+          send({ type: 'begun' });
+        } else if (m.type === 'stop') {
+          const cpuUs = cpuSince(cpu0);
+          const stats = handle.stats ? await handle.stats() : {};
+          send({ type: 'result', result: { ...stats, cpuUs } });
+        }
+      } catch (err) {
+        fail(err);
+      }
+    });
+    send({ type: 'ready', port: handle.port });
+  } else {
+    const state = scenario.prepare ?
+      await scenario.prepare(tls, p, env, cfg.port) : undefined;
+    process.on('message', async (m) => {
+      if (m.type !== 'run') return;
+      try {
+        const cpu0 = process.cpuUsage();
+        const result = await scenario.client(tls, p, env, cfg.port, state);
+        result.cpuUs = cpuSince(cpu0);
+        send({ type: 'result', result });
+      } catch (err) {
+        fail(err);
+      }
+    });
+    send({ type: 'ready' });
+  }
+}
+
+main().catch(fail);
