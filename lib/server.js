@@ -22,14 +22,9 @@ const {
 } = require('./errors');
 const { createSecureContext, isSecureContext } = require('./secure-context');
 const { convertALPNProtocols } = require('./alpn');
-const {
-  TLSSocket,
-  callbacks,
-  kAttach,
-  kStart,
-  kNoHandle,
-  onServerSocketClose,
-} = require('./socket');
+const { TLSSocket, onServerSocketClose } = require('./socket');
+const callbacks = require('./callbacks');
+const { kAttach, kStart, kNoHandle } = require('./symbols');
 
 const kOwner = Symbol('kOwner');
 const kLookupAndListen = Symbol('kLookupAndListen');

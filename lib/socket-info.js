@@ -4,6 +4,7 @@
 
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
+const { kSessionToOffer, kSessionApplicable } = require('./symbols');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
@@ -124,10 +125,7 @@ const methods = {
 
 const notBuilt = ['setMaxSendFragment', 'enableTrace'];
 
-let kSessionToOffer, kSessionApplicable;
-
-function install(TLSSocket, symbols) {
-  ({ kSessionToOffer, kSessionApplicable } = symbols);
+function install(TLSSocket) {
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(TLSSocket.prototype, name, {
       value: fn, writable: true, configurable: true, enumerable: false,

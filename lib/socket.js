@@ -11,7 +11,6 @@ const binding = require('./native');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
-    ERR_INVALID_ARG_VALUE,
     ERR_MULTIPLE_CALLBACK,
     ERR_SOCKET_BAD_PORT,
     ERR_SOCKET_CLOSED,
@@ -27,7 +26,46 @@ const {
   exceptionWithHostPort,
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
-const { convertALPNProtocols, selectWithCallback } = require('./alpn');
+const { convertALPNProtocols } = require('./alpn');
+const {
+  kOwner,
+  kParent,
+  kNoHandle,
+  kALPN,
+  kOnCertCb,
+  kSessionToOffer,
+  kSessionApplicable,
+  kPendingSession,
+  kStarted,
+  kPskCallback,
+  kOnRenegotiation,
+  kLastHandshake,
+  kHandshakes,
+  kRenegotiationDisabled,
+  kRemote,
+  kConnectAddress,
+  kWriteGeneric,
+  kOptions,
+  kWantRead,
+  kPendingWrite,
+  kWriteCb,
+  kShutdownCb,
+  kBytesRead,
+  kBytesWritten,
+  kCloseHadError,
+  kServername,
+  kHandshakeTimer,
+  kErrorEmitted,
+  kOnConnect,
+  kWrap,
+  kStartWhenConnected,
+  kOnHandshake,
+  kOnError,
+  kOnTLSError,
+  kAttach,
+  kConnect,
+  kStart,
+} = require('./symbols');
 
 const UV_ENOTCONN = -107;
 
@@ -37,159 +75,8 @@ const TRANSPORT_PIPE = 1;
 const TRANSPORT_STREAM = 2;
 const UV_ECANCELED = -125;
 
-const kOwner = Symbol('kOwner');
-const kParent = Symbol('kParent');
-const kNoHandle = Symbol('kNoHandle');
-const kALPN = Symbol('kALPN');
-const kOnCertCb = Symbol('kOnCertCb');
-const kSessionToOffer = Symbol('kSessionToOffer');
-const kSessionApplicable = Symbol('kSessionApplicable');
-const kPendingSession = Symbol('kPendingSession');
-const kStarted = Symbol('kStarted');
-const kPskCallback = Symbol('kPskCallback');
-const kOnRenegotiation = Symbol('kOnRenegotiation');
-const kLastHandshake = Symbol('kLastHandshake');
-const kHandshakes = Symbol('kHandshakes');
-const kRenegotiationDisabled = Symbol('kRenegotiationDisabled');
-const kRemote = Symbol('kRemote');
-const kConnectAddress = Symbol('kConnectAddress');
-const kWriteGeneric = Symbol('kWriteGeneric');
-const kOptions = Symbol('kOptions');
-const kWantRead = Symbol('kWantRead');
-const kPendingWrite = Symbol('kPendingWrite');
-const kWriteCb = Symbol('kWriteCb');
-const kShutdownCb = Symbol('kShutdownCb');
-const kBytesRead = Symbol('kBytesRead');
-const kBytesWritten = Symbol('kBytesWritten');
-const kCloseHadError = Symbol('kCloseHadError');
-const kServername = Symbol('kServername');
-const kHandshakeTimer = Symbol('kHandshakeTimer');
-const kErrorEmitted = Symbol('kErrorEmitted');
 
-// The native side's callbacks; `this` is the Connection, [kOwner] the socket.
-const callbacks = {
-  onconnect(status) {
-    const socket = this[kOwner];
-    if (socket) socket[kOnConnect](status);
-  },
-  onhandshake() {
-    const socket = this[kOwner];
-    if (socket) socket[kOnHandshake]();
-  },
-  ondata(chunk) {
-    const socket = this[kOwner];
-    if (!socket) return false;
-    socket[kBytesRead] += chunk.length;
-    socket._unrefTimer();
-    return socket.push(chunk);
-  },
-  onend() {
-    const socket = this[kOwner];
-    if (!socket) return;
-    // A server hanging up during the handshake is a tlsClientError (on
-    // close); a client sees 'end' (tls.connect turns it into ECONNRESET).
-    if (!socket._secureEstablished && socket._tlsOptions.isServer) {
-      socket.destroy();
-      return;
-    }
-    socket.push(null);
-    socket.read(0);
-  },
-  onerror(error, syscall) {
-    const socket = this[kOwner];
-    if (!socket) return;
-    if (typeof error === 'number') socket.destroy(errnoException(error, syscall));
-    else socket[kOnTLSError](error);
-  },
-  onwrite(status) {
-    const socket = this[kOwner];
-    if (!socket) return;
-    const cb = socket[kWriteCb];
-    socket[kWriteCb] = null;
-    if (cb) cb(status < 0 ? errnoException(status, 'write') : null);
-  },
-  onshutdown(status) {
-    const socket = this[kOwner];
-    if (!socket) return;
-    const cb = socket[kShutdownCb];
-    socket[kShutdownCb] = null;
-    if (cb) cb(status < 0 && status !== UV_ENOTCONN ? errnoException(status, 'shutdown') : null);
-  },
-  onclose() {
-    const socket = this[kOwner];
-    if (!socket) return;
-    this[kOwner] = null;
-    // A write in flight when the socket closed completes, as in net.
-    const cb = socket[kWriteCb];
-    socket[kWriteCb] = null;
-    if (cb) cb(null);
-    socket.emit('close', socket[kCloseHadError]);
-  },
-  onconnection: null, // set by server.js
-  // The JavaScript-stream transport: ciphertext to and from the wrapped
-  // stream.
-  onwire(chunk) {
-    const parent = this[kParent];
-    if (!parent || parent.destroyed) return true;
-    if (parent.write(chunk)) return true;
-    parent.once('drain', () => {
-      if (this[kOwner]) this.wireDrained();
-    });
-    return false;
-  },
-  onwireread(start) {
-    const parent = this[kParent];
-    if (!parent) return;
-    if (start) parent.resume();
-    else parent.pause();
-  },
-  // A client received a session: after secureConnect, one event per ticket.
-  onsession(session) {
-    const socket = this[kOwner];
-    if (!socket || session === undefined) return;
-    if (socket._secureEstablished) socket.emit('session', session);
-    else socket[kPendingSession] = session;
-  },
-  // A server's peer started another handshake (renegotiation).
-  onhandshakestart(now) {
-    const socket = this[kOwner];
-    if (socket) socket[kOnRenegotiation](now);
-  },
-  onpskclient(hint, maxPskLen, maxIdentityLen) {
-    const socket = this[kOwner];
-    if (!socket) return undefined;
-    return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
-  },
-  onpskserver(identity, maxPskLen) {
-    const socket = this[kOwner];
-    if (!socket) return undefined;
-    return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
-  },
-  oncertcb(servername) {
-    const socket = this[kOwner];
-    if (socket) socket[kOnCertCb](servername);
-  },
-  onalpn(offered) {
-    const socket = this[kOwner];
-    if (!socket) return undefined;
-    return selectWithCallback(socket._tlsOptions.ALPNCallback,
-                              this.getServername(), offered);
-  },
-  onwireend() {
-    const parent = this[kParent];
-    if (parent && !parent.destroyed && !parent.writableEnded) parent.end();
-  },
-};
 
-const kOnConnect = Symbol('kOnConnect');
-const kWrap = Symbol('kWrap');
-const kStartWhenConnected = Symbol('kStartWhenConnected');
-const kOnHandshake = Symbol('kOnHandshake');
-const kOnError = Symbol('kOnError');
-const kOnTLSError = Symbol('kOnTLSError');
-const kAttach = Symbol('kAttach');
-const kConnect = Symbol('kConnect');
-const kStart = Symbol('kStart');
 
 const notBuiltOptions = ['requestOCSP', 'enableTrace', 'onread'];
 
@@ -686,44 +573,7 @@ class TLSSocket extends net.Socket {
 }
 
 
-require('./socket-info').install(TLSSocket, { kSessionToOffer, kSessionApplicable });
-
-// What a client's pskCallback returned, checked as Node checks it.
-function pskForClient(ret, maxPskLen, maxIdentityLen) {
-  if (ret == null) return undefined;
-  if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
-  if (!ArrayBuffer.isView(ret.psk)) {
-    throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], ret.psk);
-  }
-  if (ret.psk.length > maxPskLen) {
-    throw new ERR_INVALID_ARG_VALUE('psk', ret.psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
-  }
-  if (typeof ret.identity !== 'string') {
-    throw new ERR_INVALID_ARG_TYPE('identity', 'string', ret.identity);
-  }
-  if (Buffer.byteLength(ret.identity) > maxIdentityLen) {
-    throw new ERR_INVALID_ARG_VALUE('identity', ret.identity,
-                                    `PSK identity exceeds ${maxIdentityLen} bytes`);
-  }
-  return { psk: ret.psk, identity: ret.identity };
-}
-
-// What a server's pskCallback returned: the key, or an object holding it.
-function pskForServer(ret, maxPskLen) {
-  if (ret == null) return undefined;
-  let psk = ret;
-  if (!ArrayBuffer.isView(ret)) {
-    if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
-    psk = ret.psk;
-    if (!ArrayBuffer.isView(psk)) {
-      throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], psk);
-    }
-  }
-  if (psk.length > maxPskLen) {
-    throw new ERR_INVALID_ARG_VALUE('psk', psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
-  }
-  return psk;
-}
+require('./socket-info').install(TLSSocket);
 
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.
@@ -740,16 +590,4 @@ function onServerSocketClose(hadError) {
   this._tlsOptions.server.emit('tlsClientError', connResetException('socket hang up'), this);
 }
 
-module.exports = {
-  TLSSocket,
-  callbacks,
-  kAttach,
-  kConnect,
-  kStart,
-  kStartWhenConnected,
-  kOptions,
-  kNoHandle,
-  kPendingSession,
-  onServerSocketClose,
-  onServerSocketError,
-};
+module.exports = { TLSSocket, onServerSocketClose };

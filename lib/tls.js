@@ -2,7 +2,6 @@
 // uvtls: the node:tls API with the TLS engine and sockets in C.
 
 const net = require('net');
-const { Buffer } = require('buffer');
 const binding = require('./native');
 const defaults = require('./defaults');
 const {
@@ -16,15 +15,15 @@ const {
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { SecureContext, createSecureContext } = require('./secure-context');
+const { TLSSocket } = require('./socket');
+const callbacks = require('./callbacks');
 const {
-  TLSSocket,
-  callbacks,
   kConnect,
   kOptions,
   kNoHandle,
   kPendingSession,
   kStartWhenConnected,
-} = require('./socket');
+} = require('./symbols');
 const { Server, createServer } = require('./server');
 const { convertALPNProtocols } = require('./alpn');
 

@@ -1,0 +1,181 @@
+'use strict';
+// The native side's callbacks, registered once: `this` is the native
+// Connection, its [kOwner] the TLSSocket; one call per event, with
+// plaintext only.
+
+const { Buffer } = require('buffer');
+const {
+  codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE },
+  errnoException,
+} = require('./errors');
+const { selectWithCallback } = require('./alpn');
+const {
+  kOwner,
+  kParent,
+  kOnCertCb,
+  kPendingSession,
+  kPskCallback,
+  kOnRenegotiation,
+  kWriteCb,
+  kShutdownCb,
+  kBytesRead,
+  kCloseHadError,
+  kOnConnect,
+  kOnHandshake,
+  kOnTLSError,
+} = require('./symbols');
+
+const UV_ENOTCONN = -107;
+
+const callbacks = {
+  onconnect(status) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnConnect](status);
+  },
+  onhandshake() {
+    const socket = this[kOwner];
+    if (socket) socket[kOnHandshake]();
+  },
+  ondata(chunk) {
+    const socket = this[kOwner];
+    if (!socket) return false;
+    socket[kBytesRead] += chunk.length;
+    socket._unrefTimer();
+    return socket.push(chunk);
+  },
+  onend() {
+    const socket = this[kOwner];
+    if (!socket) return;
+    // A server hanging up during the handshake is a tlsClientError (on
+    // close); a client sees 'end' (tls.connect turns it into ECONNRESET).
+    if (!socket._secureEstablished && socket._tlsOptions.isServer) {
+      socket.destroy();
+      return;
+    }
+    socket.push(null);
+    socket.read(0);
+  },
+  onerror(error, syscall) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    if (typeof error === 'number') socket.destroy(errnoException(error, syscall));
+    else socket[kOnTLSError](error);
+  },
+  onwrite(status) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    const cb = socket[kWriteCb];
+    socket[kWriteCb] = null;
+    if (cb) cb(status < 0 ? errnoException(status, 'write') : null);
+  },
+  onshutdown(status) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    const cb = socket[kShutdownCb];
+    socket[kShutdownCb] = null;
+    if (cb) cb(status < 0 && status !== UV_ENOTCONN ? errnoException(status, 'shutdown') : null);
+  },
+  onclose() {
+    const socket = this[kOwner];
+    if (!socket) return;
+    this[kOwner] = null;
+    // A write in flight when the socket closed completes, as in net.
+    const cb = socket[kWriteCb];
+    socket[kWriteCb] = null;
+    if (cb) cb(null);
+    socket.emit('close', socket[kCloseHadError]);
+  },
+  onconnection: null, // set by server.js
+  // The JavaScript-stream transport: ciphertext to and from the wrapped
+  // stream.
+  onwire(chunk) {
+    const parent = this[kParent];
+    if (!parent || parent.destroyed) return true;
+    if (parent.write(chunk)) return true;
+    parent.once('drain', () => {
+      if (this[kOwner]) this.wireDrained();
+    });
+    return false;
+  },
+  onwireread(start) {
+    const parent = this[kParent];
+    if (!parent) return;
+    if (start) parent.resume();
+    else parent.pause();
+  },
+  // A client received a session: after secureConnect, one event per ticket.
+  onsession(session) {
+    const socket = this[kOwner];
+    if (!socket || session === undefined) return;
+    if (socket._secureEstablished) socket.emit('session', session);
+    else socket[kPendingSession] = session;
+  },
+  // A server's peer started another handshake (renegotiation).
+  onhandshakestart(now) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnRenegotiation](now);
+  },
+  onpskclient(hint, maxPskLen, maxIdentityLen) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
+  },
+  onpskserver(identity, maxPskLen) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
+  },
+  oncertcb(servername) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnCertCb](servername);
+  },
+  onalpn(offered) {
+    const socket = this[kOwner];
+    if (!socket) return undefined;
+    return selectWithCallback(socket._tlsOptions.ALPNCallback,
+                              this.getServername(), offered);
+  },
+  onwireend() {
+    const parent = this[kParent];
+    if (parent && !parent.destroyed && !parent.writableEnded) parent.end();
+  },
+};
+
+// What a client's pskCallback returned, checked as Node checks it.
+function pskForClient(ret, maxPskLen, maxIdentityLen) {
+  if (ret == null) return undefined;
+  if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
+  if (!ArrayBuffer.isView(ret.psk)) {
+    throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], ret.psk);
+  }
+  if (ret.psk.length > maxPskLen) {
+    throw new ERR_INVALID_ARG_VALUE('psk', ret.psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+  }
+  if (typeof ret.identity !== 'string') {
+    throw new ERR_INVALID_ARG_TYPE('identity', 'string', ret.identity);
+  }
+  if (Buffer.byteLength(ret.identity) > maxIdentityLen) {
+    throw new ERR_INVALID_ARG_VALUE('identity', ret.identity,
+                                    `PSK identity exceeds ${maxIdentityLen} bytes`);
+  }
+  return { psk: ret.psk, identity: ret.identity };
+}
+
+// What a server's pskCallback returned: the key, or an object holding it.
+function pskForServer(ret, maxPskLen) {
+  if (ret == null) return undefined;
+  let psk = ret;
+  if (!ArrayBuffer.isView(ret)) {
+    if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
+    psk = ret.psk;
+    if (!ArrayBuffer.isView(psk)) {
+      throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], psk);
+    }
+  }
+  if (psk.length > maxPskLen) {
+    throw new ERR_INVALID_ARG_VALUE('psk', psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+  }
+  return psk;
+}
+
+module.exports = callbacks;
