@@ -120,6 +120,20 @@ static napi_value get_ciphers(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* stats(): native objects alive in this environment, for leak tests. */
+static napi_value get_stats(napi_env env, napi_callback_info info) {
+  instance_t *inst = instance_get(env);
+  napi_value out;
+
+  (void)info;
+  if (inst == NULL)
+    return NULL;
+  napi_create_object(env, &out);
+  util_set_int(env, out, "connections", inst->connections);
+  util_set_int(env, out, "openHandles", inst->live_count);
+  return out;
+}
+
 static void close_live_handles(void *arg) {
   instance_t *inst = arg;
   live_handle_t *h = inst->live.next;
@@ -202,6 +216,7 @@ static napi_value init(napi_env env, napi_value exports) {
       METHOD("setCallbacks", set_callbacks),
       METHOD("setRootCerts", root_store_init),
       METHOD("getCiphers", get_ciphers),
+      METHOD("stats", get_stats),
   };
   instance_t *inst;
   napi_value connection;

@@ -53,6 +53,7 @@ typedef struct instance {
   int plain_busy;
   live_handle_t live; /* list head */
   int live_count;
+  int64_t connections; /* allocated and not yet freed */
   int tearing_down;
   napi_async_cleanup_hook_handle cleanup_hook;
 } instance_t;

@@ -300,6 +300,7 @@ static void js_shutdown(transport_t *t) {
 }
 
 static void connection_free(connection_t *c) {
+  c->inst->connections--;
   if (c->has_session)
     session_free(&c->session);
   c->has_session = 0;
@@ -389,6 +390,7 @@ napi_value connection_new(napi_env env, napi_callback_info info) {
     free(c);
     return util_throw(env, "ERR_UVTLS_INTERNAL", uv_strerror(err));
   }
+  inst->connections++;
   c->handle_open = 1;
   c->live.force_close = force_close;
   instance_track(inst, &c->live);
