@@ -135,6 +135,12 @@ const callbacks = {
     return selectWithCallback(socket._tlsOptions.ALPNCallback,
                               this.getServername(), offered);
   },
+  onkeylog(line) {
+    const socket = this[kOwner];
+    if (!socket) return;
+    if (socket._tlsOptions.isServer) socket._tlsOptions.server?.emit('keylog', line, socket);
+    else socket.emit('keylog', line);
+  },
   onwireend() {
     const parent = this[kParent];
     if (parent && !parent.destroyed && !parent.writableEnded) parent.end();

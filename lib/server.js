@@ -146,6 +146,22 @@ class Server extends net.Server {
     this._sharedCreds = createSecureContext(ctxOptions);
   }
 
+  // Events uvtls does not emit yet are refused rather than never called.
+  on(event, listener) {
+    checkEvent(event);
+    return super.on(event, listener);
+  }
+
+  addListener(event, listener) {
+    checkEvent(event);
+    return super.addListener(event, listener);
+  }
+
+  prependListener(event, listener) {
+    checkEvent(event);
+    return super.prependListener(event, listener);
+  }
+
   address() {
     if (this._pipeName) return this._pipeName;
     return super.address();
@@ -194,15 +210,17 @@ class Server extends net.Server {
     if (options.signal) {
       throw new ERR_UVTLS_NOT_IMPLEMENTED('The signal option of listen()');
     }
+    // listen(), listen(cb), listen(null[, cb]), or options.port undefined
+    // or null: any free port.
+    if (args.length === 0 || typeof args[0] === 'function' ||
+        (options.port === undefined && 'port' in options) || options.port === null) {
+      options.port = 0;
+    }
     const backlog = options.backlog || backlogArg || 511;
     if (typeof options.port === 'number' || typeof options.port === 'string') {
       const port = validatePort(options.port);
       if (options.host) this[kLookupAndListen](options.host, port, backlog, options);
       else this[kListenOn](null, port, 4, backlog, options);
-      return this;
-    }
-    if (options.port === undefined && 'port' in options && !options.path) {
-      this[kListenOn](null, 0, 4, backlog, options);
       return this;
     }
     if (options.path) {
@@ -276,6 +294,7 @@ class Server extends net.Server {
     const socket = new TLSSocket(null, this[kSocketOptions]());
     socket[kAttach](handle);
     socket[kAccepted] = true;
+    if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
     socket.server = this;
     socket._server = this;
     this._connections++;
@@ -292,6 +311,7 @@ class Server extends net.Server {
 function onForeignConnection(socket) {
   if (socket[kAccepted]) return;
   const tlsSocket = new TLSSocket(socket, this[kSocketOptions]());
+  if (this.listenerCount('keylog') > 0) tlsSocket._handle.enableKeylogCallback();
   tlsSocket.server = this;
   tlsSocket.on('secure', onServerSocketSecure);
   tlsSocket.on('close', onServerSocketClose);
@@ -329,6 +349,14 @@ function onServerSocketSecure() {
   this.secureConnecting = false;
   if (!this.destroyed && this._releaseControl()) {
     this._tlsOptions.server.emit('secureConnection', this);
+  }
+}
+
+const notBuiltEvents = new Set(['newSession', 'resumeSession', 'OCSPRequest']);
+
+function checkEvent(event) {
+  if (notBuiltEvents.has(event)) {
+    throw new ERR_UVTLS_NOT_IMPLEMENTED(`The server's '${event}' event`);
   }
 }
 

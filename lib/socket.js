@@ -152,6 +152,7 @@ class TLSSocket extends net.Socket {
       this[kALPN] = out.ALPNProtocols || null;
     }
     if (tlsOptions.isServer) this.on('error', onServerSocketError);
+    else this.on('newListener', keylogNewListener);
     if (!tlsOptions.secureContext) {
       tlsOptions.secureContext = createSecureContext(tlsOptions);
     }
@@ -258,6 +259,7 @@ class TLSSocket extends net.Socket {
     handle[kOwner] = this;
     this._handle = handle;
     this.ssl = handle;
+    if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
   }
 
   // Connects a client socket by address or path; the handshake follows.
@@ -574,6 +576,13 @@ class TLSSocket extends net.Socket {
 
 
 require('./socket-info').install(TLSSocket);
+
+// A client's 'keylog' listener turns the key log on.
+function keylogNewListener(event) {
+  if (event !== 'keylog' || !this._handle) return;
+  this._handle.enableKeylogCallback();
+  this.removeListener('newListener', keylogNewListener);
+}
 
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.

@@ -28,7 +28,8 @@
   V(ONSESSION, "onsession")                                                    \
   V(ONPSKCLIENT, "onpskclient")                                                \
   V(ONPSKSERVER, "onpskserver")                                                \
-  V(ONHANDSHAKESTART, "onhandshakestart")
+  V(ONHANDSHAKESTART, "onhandshakestart")                                      \
+  V(ONKEYLOG, "onkeylog")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

@@ -52,16 +52,29 @@ static void call_js_status(connection_t *c, int which, int status) {
 /* Sends whatever ciphertext the session produced. */
 int connection_flush(connection_t *c, int notify) {
   const char *data;
-  size_t len = session_out_peek(&c->session, &data);
-  int r;
+  size_t len;
+  int result = 0;
 
-  if (len == 0)
+  /* A JavaScript stream may feed or write back synchronously from inside
+   * its write: the outer flush sends what that adds, in order. */
+  if (c->flushing)
     return 0;
-  r = transport_write(&c->transport, data, len, notify);
-  session_out_consume(&c->session, len);
-  if (r == 1 && notify)
-    c->js_write_pending = 1;
-  return r;
+  c->flushing = 1;
+  while ((len = session_out_peek(&c->session, &data)) > 0) {
+    int r = transport_write(&c->transport, data, len, notify);
+    session_out_consume(&c->session, len);
+    if (r < 0) {
+      result = r;
+      break;
+    }
+    if (r == 1) {
+      result = 1;
+      if (notify)
+        c->js_write_pending = 1;
+    }
+  }
+  c->flushing = 0;
+  return result;
 }
 
 void connection_update_reading(connection_t *c) {
@@ -185,9 +198,25 @@ static void process_input(connection_t *c) {
     connection_deliver(c);
 }
 
+/* Processes input unless that is already under way further up the stack
+ * (ciphertext fed back synchronously by a JavaScript stream): then the
+ * processing under way goes round again, keeping the data in order. */
+void connection_process(connection_t *c) {
+  if (c->processing) {
+    c->input_pending = 1;
+    return;
+  }
+  c->processing = 1;
+  do {
+    c->input_pending = 0;
+    process_input(c);
+  } while (c->input_pending && connection_alive(c) && c->has_session);
+  c->processing = 0;
+}
+
 void connection_resume(connection_t *c) {
   if (connection_alive(c) && c->has_session)
-    process_input(c);
+    connection_process(c);
 }
 
 static void on_connect(transport_t *t, int status) {
@@ -236,7 +265,7 @@ static void on_read(transport_t *t, ssize_t nread, const char *data,
     if (!fed)
       call_js_status(c, CB_ONERROR, UV_ENOMEM);
     else
-      process_input(c);
+      connection_process(c);
   }
   napi_close_handle_scope(c->env, scope);
 }

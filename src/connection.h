@@ -36,11 +36,15 @@ typedef struct connection {
   int ended;           /* end of stream delivered */
   int failed;          /* a fatal error delivered */
   int tls_failed;      /* the session failed after the handshake */
+  int flushing;        /* connection_flush() is under way */
+  int processing;      /* connection_process() is under way */
+  int input_pending;   /* input arrived while processing */
   unsigned char *alpn; /* a server's ALPN protocols, wire format */
   size_t alpn_len;
   int alpn_callback; /* a server's ALPNCallback chooses instead */
   int cert_cb;       /* CERT_CB_*: the server's certificate callback */
   int in_cert_cb;
+  int keylog;       /* the application listens for key log lines */
   int renegotiated; /* a later handshake completed, not yet reported */
 } connection_t;
 
@@ -54,6 +58,8 @@ int connection_alive(const connection_t *c);
 int connection_flush(connection_t *c, int notify);
 void connection_update_reading(connection_t *c);
 void connection_deliver(connection_t *c);
+/* Runs the handshake and delivers plaintext for what the session holds. */
+void connection_process(connection_t *c);
 void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
 /* Continues a handshake that waited for the application. */

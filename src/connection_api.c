@@ -174,6 +174,17 @@ static napi_value connection_cert_cb_done(napi_env env,
   return util_undefined(env);
 }
 
+/* enableKeylogCallback(): key log lines go to onkeylog. */
+static napi_value connection_enable_keylog(napi_env env,
+                                           napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->keylog = 1;
+  return util_undefined(env);
+}
+
 /* renegotiate(): a new TLS 1.2 handshake on the established session. */
 static napi_value connection_renegotiate(napi_env env,
                                          napi_callback_info info) {
@@ -242,7 +253,7 @@ static napi_value connection_read_start(napi_env env, napi_callback_info info) {
   if (!connection_alive(c) || !c->has_session)
     return util_undefined(env);
   if (c->session.handshake_done && session_has_input(&c->session))
-    connection_deliver(c);
+    connection_process(c);
   else
     connection_update_reading(c);
   return util_undefined(env);
@@ -396,6 +407,7 @@ napi_value connection_define(napi_env env) {
       METHOD("setALPNProtocols", connection_set_alpn),
       METHOD("enableCertCb", connection_enable_cert_cb),
       METHOD("renegotiate", connection_renegotiate),
+      METHOD("enableKeylogCallback", connection_enable_keylog),
       METHOD("setVerifyMode", connection_set_verify_mode),
       METHOD("enablePskCallback", connection_enable_psk),
       METHOD("certCbDone", connection_cert_cb_done),

@@ -179,8 +179,25 @@ void handshake_watch_renegotiation(connection_t *c) {
   SSL_set_info_callback(c->session.ssl, on_info);
 }
 
+/* NSS key log lines, for connections whose application listens. */
+static void on_keylog(const SSL *ssl, const char *line) {
+  connection_t *c = SSL_get_app_data(ssl);
+  size_t len = strlen(line);
+  napi_value buf;
+  void *data;
+
+  if (c == NULL || !c->keylog)
+    return;
+  if (napi_create_buffer(c->env, len + 1, &data, &buf) != napi_ok)
+    return;
+  memcpy(data, line, len);
+  ((char *)data)[len] = '\n';
+  connection_call(c, CB_ONKEYLOG, 1, &buf);
+}
+
 void handshake_install(SSL_CTX *ctx) {
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
+  SSL_CTX_set_keylog_callback(ctx, on_keylog);
   /* OpenSSL 3 refuses client renegotiation by default; Node allows it,
    * within CLIENT_RENEG_LIMIT per CLIENT_RENEG_WINDOW. */
   SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
