@@ -179,6 +179,19 @@ function configure(context, options, name) {
           crl, pfx, privateKeyEngine, privateKeyIdentifier, clientCertEngine,
           sessionIdContext, ticketKeys, sessionTimeout } = options;
 
+  // Ciphers first: an @SECLEVEL in them governs which keys load.
+  if (ciphers != null) validateString(ciphers, `${name}.ciphers`);
+  const { cipherList, cipherSuites } = processCiphers(ciphers, `${name}.ciphers`);
+  if (cipherSuites !== '') context.setCipherSuites(cipherSuites);
+  context.setCiphers(cipherList);
+  if (cipherSuites === '' && context.getMaxProto() > TLS1_2_VERSION &&
+      context.getMinProto() < TLS1_3_VERSION) {
+    context.setMaxProto(TLS1_2_VERSION);
+  }
+  if (cipherList === '' && context.getMinProto() < TLS1_3_VERSION &&
+      context.getMaxProto() > TLS1_2_VERSION) {
+    context.setMinProto(TLS1_3_VERSION);
+  }
   if (ca) {
     for (const c of Array.isArray(ca) ? ca : [ca]) {
       validateKeyOrCert(`${name}.ca`, c);
@@ -210,18 +223,6 @@ function configure(context, options, name) {
       // As on a Node built without OpenSSL engines.
       throw new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
     }
-  }
-  if (ciphers != null) validateString(ciphers, `${name}.ciphers`);
-  const { cipherList, cipherSuites } = processCiphers(ciphers, `${name}.ciphers`);
-  if (cipherSuites !== '') context.setCipherSuites(cipherSuites);
-  context.setCiphers(cipherList);
-  if (cipherSuites === '' && context.getMaxProto() > TLS1_2_VERSION &&
-      context.getMinProto() < TLS1_3_VERSION) {
-    context.setMaxProto(TLS1_2_VERSION);
-  }
-  if (cipherList === '' && context.getMinProto() < TLS1_3_VERSION &&
-      context.getMaxProto() > TLS1_2_VERSION) {
-    context.setMinProto(TLS1_3_VERSION);
   }
   const curve = ecdhCurve ?? defaults.DEFAULT_ECDH_CURVE;
   validateString(curve, `${name}.ecdhCurve`);

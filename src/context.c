@@ -72,15 +72,31 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   return self;
 }
 
+/* A BIO over a Buffer's bytes, or over a copy of a string (the native
+ * SecureContext methods take both, as Node's do). */
 BIO *context_bio_from_value(napi_env env, napi_value v) {
+  napi_valuetype type;
   const char *data;
   size_t len;
+  char *text;
+  BIO *bio;
 
-  if (!util_get_bytes(env, v, &data, &len)) {
-    util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  if (util_get_bytes(env, v, &data, &len))
+    return BIO_new_mem_buf(data, (int)len);
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_string) {
+    util_throw_type(env, "ERR_INVALID_ARG_TYPE",
+                    "expected a string or a Buffer");
     return NULL;
   }
-  return BIO_new_mem_buf(data, (int)len);
+  if ((text = util_get_string(env, v)) == NULL)
+    return NULL;
+  bio = BIO_new(BIO_s_mem());
+  if (bio != NULL && BIO_write(bio, text, (int)strlen(text)) < 0) {
+    BIO_free(bio);
+    bio = NULL;
+  }
+  free(text);
+  return bio;
 }
 
 int context_password_cb(char *buf, int size, int rwflag, void *u) {
