@@ -132,6 +132,7 @@ defineError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK ide
 defineError('ERR_TLS_SESSION_ATTACK', Error, 'TLS session renegotiation attack detected');
 defineError('ERR_TLS_RENEGOTIATION_DISABLED', Error,
             'TLS session renegotiation disabled for this socket');
+defineError('ERR_TLS_DH_PARAM_SIZE', Error, (size) => `DH parameter size ${size} is less than 2048`);
 defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a SecureContext`);
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,
@@ -144,6 +145,14 @@ defineError('ERR_TLS_SNI_FROM_SERVER', Error,
 defineError('ERR_INVALID_STATE', Error, (msg) => `Invalid state: ${msg}`);
 defineError('ERR_UVTLS_NOT_IMPLEMENTED', Error,
             (what) => `${what} is not implemented in uvtls yet`);
+
+// An error shaped as those Node's C++ layer throws: a plain Error (no code
+// in its name or toString) with a `code` property.
+function nativeError(code, message) {
+  const err = new Error(message);
+  err.code = code;
+  return err;
+}
 
 // The error that Node gives when the peer closes during the handshake.
 function connResetException(msg) {
@@ -185,6 +194,7 @@ function uvExceptionWithHostPort(status, syscall, address, port) {
 
 module.exports = {
   codes,
+  nativeError,
   connResetException,
   errnoException,
   exceptionWithHostPort,

@@ -6,14 +6,13 @@ const { Buffer } = require('buffer');
 const { isAnyArrayBuffer } = require('util').types;
 const crypto = require('crypto');
 const binding = require('./native');
-const { codes } = require('./errors');
+const { codes, nativeError } = require('./errors');
 const {
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
   ERR_TLS_INVALID_PROTOCOL_VERSION,
   ERR_TLS_PROTOCOL_VERSION_CONFLICT,
-  ERR_CRYPTO_OPERATION_FAILED,
   ERR_TLS_INVALID_PROTOCOL_METHOD,
   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
 } = codes;
@@ -97,23 +96,20 @@ function validateString(value, name) {
 }
 
 
-// secureProtocol method names and the versions they pin; 0 is OpenSSL's
-// lowest or highest.
+// secureProtocol method names and the versions they pin (0: OpenSSL's
+// lowest); SSLv23 methods only cap the maximum at TLS 1.2.
 const protocolMethods = {
-  TLS_method: [0, 0],
+  TLS_method: [0, TLS1_3_VERSION],
   TLSv1_method: [0x0301, 0x0301],
   'TLSv1_1_method': [0x0302, 0x0302],
   'TLSv1_2_method': [TLS1_2_VERSION, TLS1_2_VERSION],
-  'TLSv1_3_method': [TLS1_3_VERSION, TLS1_3_VERSION],
+  SSLv23_method: [undefined, TLS1_2_VERSION],
 };
 for (const name of Object.keys(protocolMethods)) {
   const base = name.slice(0, -'_method'.length);
   protocolMethods[`${base}_client_method`] = protocolMethods[name];
   protocolMethods[`${base}_server_method`] = protocolMethods[name];
 }
-protocolMethods.SSLv23_method = protocolMethods.TLS_method;
-protocolMethods.SSLv23_client_method = protocolMethods.TLS_method;
-protocolMethods.SSLv23_server_method = protocolMethods.TLS_method;
 
 function versionsOfMethod(method) {
   if (typeof method !== 'string') {
@@ -139,6 +135,7 @@ class SecureContext {
       max = toVersion('maximum', maxVersion, defaults.DEFAULT_MAX_VERSION);
     } else {
       [min, max] = versionsOfMethod(secureProtocol);
+      if (min === undefined) min = toVersion('minimum', undefined, defaults.DEFAULT_MIN_VERSION);
     }
     this.context = new binding.SecureContext(min, max);
     if (secureOptions) this.context.setOptions(secureOptions);
@@ -147,8 +144,10 @@ class SecureContext {
 
 function processCiphers(ciphers, name) {
   const list = (ciphers || defaults.DEFAULT_CIPHERS).split(':');
-  const cipherList = list.filter((c) => !c.startsWith('TLS_') && c !== '').join(':');
-  const cipherSuites = list.filter((c) => c.startsWith('TLS_')).join(':');
+  // TLS 1.3 suites (TLS_*, also as !TLS_* and the like) apart from the rest.
+  const isSuite = (c) => /^[!+-]?TLS_/.test(c);
+  const cipherList = list.filter((c) => !isSuite(c) && c !== '').join(':');
+  const cipherSuites = list.filter(isSuite).join(':');
   if (cipherSuites === '' && cipherList === '') {
     throw new ERR_INVALID_ARG_VALUE(name, ciphers);
   }
@@ -184,10 +183,7 @@ function configure(context, options, name) {
   const { cipherList, cipherSuites } = processCiphers(ciphers, `${name}.ciphers`);
   if (cipherSuites !== '') context.setCipherSuites(cipherSuites);
   context.setCiphers(cipherList);
-  if (cipherSuites === '' && context.getMaxProto() > TLS1_2_VERSION &&
-      context.getMinProto() < TLS1_3_VERSION) {
-    context.setMaxProto(TLS1_2_VERSION);
-  }
+  // Only TLS 1.2 ciphers named: the TLS 1.3 suites stay the defaults.
   if (cipherList === '' && context.getMinProto() < TLS1_3_VERSION &&
       context.getMaxProto() > TLS1_2_VERSION) {
     context.setMinProto(TLS1_3_VERSION);
@@ -230,7 +226,7 @@ function configure(context, options, name) {
     try {
       context.setECDHCurve(curve);
     } catch {
-      throw new ERR_CRYPTO_OPERATION_FAILED('Failed to set ECDH curve');
+      throw nativeError('ERR_CRYPTO_OPERATION_FAILED', 'Failed to set ECDH curve');
     }
   }
   if (dhparam != null) {

@@ -140,6 +140,9 @@ class Server extends net.Server {
         this[name] = options[name];
       }
     }
+    // Servers prefer their own cipher order unless told otherwise.
+    ctxOptions.honorCipherOrder = options.honorCipherOrder !== undefined ?
+      !!options.honorCipherOrder : true;
     if (ctxOptions.sessionIdContext === undefined) {
       ctxOptions.sessionIdContext = defaultSessionIdContext();
     }

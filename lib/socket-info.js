@@ -65,10 +65,10 @@ const methods = {
   },
 
   exportKeyingMaterial(length, label, context) {
-    if (!Number.isInteger(length) || length < 0 || length > 0xFFFFFFFF) {
-      if (typeof length !== 'number') throw new ERR_INVALID_ARG_TYPE('length', 'number', length);
-      throw new ERR_OUT_OF_RANGE('length', Number.isInteger(length) ?
-        '>= 0 && <= 4294967295' : 'an integer', length);
+    if (typeof length !== 'number') throw new ERR_INVALID_ARG_TYPE('length', 'number', length);
+    if (!Number.isInteger(length)) throw new ERR_OUT_OF_RANGE('length', 'an integer', length);
+    if (length < 1 || length > 0xFFFFFFFF) {
+      throw new ERR_OUT_OF_RANGE('length', '>= 1 && <= 4294967295', length);
     }
     if (typeof label !== 'string') throw new ERR_INVALID_ARG_TYPE('label', 'string', label);
     if (context !== undefined && !ArrayBuffer.isView(context)) {

@@ -1,13 +1,14 @@
 'use strict';
 // uvtls: the node:tls API with the TLS engine and sockets in C.
 
+const assert = require('assert');
 const net = require('net');
 const binding = require('./native');
 const defaults = require('./defaults');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
-    ERR_OUT_OF_RANGE,
+    ERR_TLS_DH_PARAM_SIZE,
     ERR_TLS_INVALID_CONTEXT,
     ERR_UVTLS_NOT_IMPLEMENTED,
   },
@@ -60,6 +61,13 @@ let ipServernameWarned = false;
 // Verifies the server once the handshake is done, then secureConnect.
 function onConnectSecure() {
   const options = this[kOptions];
+  // A finite-field key exchange below the client's minimum is refused.
+  const keyInfo = this.getEphemeralKeyInfo();
+  if (keyInfo && keyInfo.type === 'DH' && keyInfo.size < options.minDHSize) {
+    this.emit('error', new ERR_TLS_DH_PARAM_SIZE(keyInfo.size));
+    this.destroy();
+    return;
+  }
   let verifyError = this._handle.verifyError();
   if (!verifyError && !this.isSessionReused()) {
     const hostname = options.servername || options.host || 'localhost';
@@ -113,13 +121,12 @@ function connect(...args) {
     throw new ERR_INVALID_ARG_TYPE('options.checkServerIdentity', 'Function',
                                    options.checkServerIdentity);
   }
-  if (typeof options.minDHSize !== 'number') {
-    throw new ERR_INVALID_ARG_TYPE('options.minDHSize', 'number', options.minDHSize);
-  }
-  if (options.minDHSize < 1) {
-    throw new ERR_OUT_OF_RANGE('options.minDHSize', '>= 1', options.minDHSize);
-  }
-  const context = options.secureContext || createSecureContext(options);
+  assert(typeof options.minDHSize === 'number',
+         `options.minDHSize is not a number: ${options.minDHSize}`);
+  assert(options.minDHSize > 0,
+         `options.minDHSize is not a positive number: ${options.minDHSize}`);
+  // Through the module object, as Node calls it (programs replace it).
+  const context = options.secureContext || module.exports.createSecureContext(options);
   const socket = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
     pipe: !!options.path,
