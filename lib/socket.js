@@ -43,6 +43,7 @@ const {
   kHandshakes,
   kRenegotiationDisabled,
   kRemote,
+  kRemaining,
   kConnectAddress,
   kWriteGeneric,
   kOptions,
@@ -92,7 +93,8 @@ class TLSSocket extends net.Socket {
       }
     }
     super({
-      allowHalfOpen: tlsOptions.allowHalfOpen,
+      // Wrapping a socket or stream, the option is ignored, as in Node.
+      allowHalfOpen: socket == null ? tlsOptions.allowHalfOpen : false,
       highWaterMark: tlsOptions.highWaterMark,
       signal: tlsOptions.signal,
     });
@@ -289,16 +291,33 @@ class TLSSocket extends net.Socket {
       process.nextTick(() => this[kConnectAddress](host, +port, family));
       return;
     }
+    if (options.lookup != null && typeof options.lookup !== 'function') {
+      throw new ERR_INVALID_ARG_TYPE('options.lookup', 'Function', options.lookup);
+    }
     const lookup = options.lookup || dns.lookup;
-    const lookupOptions = { family: options.family || 0, hints: options.hints || 0 };
-    lookup(host, lookupOptions, (err, address, addressType) => {
-      this.emit('lookup', err, address, addressType, host);
+    const dnsOptions = { family: dnsFamily(options.family), hints: options.hints || 0 };
+    if (dnsOptions.family !== 4 && dnsOptions.family !== 6 && dnsOptions.hints === 0) {
+      dnsOptions.hints = dns.ADDRCONFIG;
+    }
+    // As net does by default (autoSelectFamily): every address, tried in
+    // turn until one connects.
+    const all = options.autoSelectFamily ?? net.getDefaultAutoSelectFamily();
+    if (all) dnsOptions.all = true;
+    lookup(host, dnsOptions, (err, address, addressType) => {
+      const addresses = all && Array.isArray(address) ? address :
+        [{ address, family: addressType }];
+      this.emit('lookup', err, addresses[0]?.address, addresses[0]?.family, host);
       if (!this.connecting) return;
+      if (!err && addresses.length === 0) {
+        err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`),
+                            { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
+      }
       if (err) {
         process.nextTick(() => this.destroy(err));
         return;
       }
-      this[kConnectAddress](address, +port, addressType);
+      this[kRemaining] = addresses.slice(1);
+      this[kConnectAddress](addresses[0].address, +port, addresses[0].family);
     });
   }
 
@@ -311,6 +330,17 @@ class TLSSocket extends net.Socket {
 
   [kOnConnect](status) {
     if (!this.connecting) return;
+    const next = this[kRemaining]?.shift();
+    if (status < 0 && next) {
+      // The next address, on a fresh socket.
+      const failed = this._handle;
+      failed[kOwner] = null;
+      failed.close();
+      this._handle = null;
+      this[kAttach](new binding.Connection(TRANSPORT_TCP));
+      this[kConnectAddress](next.address, this[kRemote].port, next.family);
+      return;
+    }
     this.connecting = false;
     if (status < 0) {
       const remote = this[kRemote] || {};
@@ -576,6 +606,12 @@ class TLSSocket extends net.Socket {
 
 
 require('./socket-info').install(TLSSocket);
+
+function dnsFamily(family) {
+  if (family === 'IPv4') return 4;
+  if (family === 'IPv6') return 6;
+  return family;
+}
 
 // A client's 'keylog' listener turns the key log on.
 function keylogNewListener(event) {

@@ -17,6 +17,7 @@ module.exports = {
   kHandshakes: Symbol('kHandshakes'),
   kRenegotiationDisabled: Symbol('kRenegotiationDisabled'),
   kRemote: Symbol('kRemote'),
+  kRemaining: Symbol('kRemaining'),
   kConnectAddress: Symbol('kConnectAddress'),
   kWriteGeneric: Symbol('kWriteGeneric'),
   kOptions: Symbol('kOptions'),
