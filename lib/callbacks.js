@@ -4,6 +4,7 @@
 // plaintext only.
 
 const { Buffer } = require('buffer');
+const fs = require('fs');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE },
   errnoException,
@@ -23,6 +24,7 @@ const {
   kOnConnect,
   kOnHandshake,
   kOnTLSError,
+  kKeylogFile,
 } = require('./symbols');
 
 const UV_ENOTCONN = -107;
@@ -138,6 +140,7 @@ const callbacks = {
   onkeylog(line) {
     const socket = this[kOwner];
     if (!socket) return;
+    if (socket[kKeylogFile]) fs.appendFileSync(socket[kKeylogFile], line, { mode: 0o600 });
     if (socket._tlsOptions.isServer) socket._tlsOptions.server?.emit('keylog', line, socket);
     else socket.emit('keylog', line);
   },

@@ -22,11 +22,20 @@ function defaultMaxVersion() {
   return 'TLSv1.3';
 }
 
+// --tls-keylog=FILE: every connection appends its key log lines there.
+function keylogFile() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  const flag = flags.reverse().find((f) => f.startsWith('--tls-keylog='));
+  return flag ? flag.slice('--tls-keylog='.length) : undefined;
+}
+
 const defaults = {
   DEFAULT_CIPHERS: crypto.constants.defaultCipherList,
   DEFAULT_ECDH_CURVE: 'auto',
   DEFAULT_MIN_VERSION: defaultMinVersion(),
   DEFAULT_MAX_VERSION: defaultMaxVersion(),
 };
+Object.defineProperty(defaults, 'tlsKeylog', { enumerable: false, writable: true });
 
 module.exports = defaults;
+module.exports.tlsKeylog = keylogFile();

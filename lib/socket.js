@@ -44,6 +44,8 @@ const {
   kRenegotiationDisabled,
   kRemote,
   kRemaining,
+  kKeylogFile,
+  kCertError,
   kConnectAddress,
   kWriteGeneric,
   kOptions,
@@ -367,6 +369,15 @@ class TLSSocket extends net.Socket {
         (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
       this._handle.enableCertCb();
     }
+    if (tlsKeylog) {
+      if (!keylogWarned) {
+        keylogWarned = true;
+        process.emitWarning('Using --tls-keylog makes TLS connections insecure ' +
+                            `by writing secret key material to file ${tlsKeylog}`);
+      }
+      this[kKeylogFile] = tlsKeylog;
+      this._handle.enableKeylogCallback();
+    }
     if (this[kPskCallback] &&
         !this._handle.enablePskCallback(opts.isServer ? opts.pskIdentityHint : undefined)) {
       process.nextTick(() => this[kOnError](new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED()));
@@ -433,7 +444,12 @@ class TLSSocket extends net.Socket {
       try {
         handle.certCbDone(native);
       } catch (error) {
-        this.destroy(error);
+        // The handshake goes on without the context and fails with
+        // OpenSSL's alert to the client; the application hears why the
+        // context could not be used (setImmediate: ticks run as soon as
+        // this callback returns, before OpenSSL has sent its alert).
+        this[kCertError] = error;
+        setImmediate(() => this.destroy(error));
       }
     });
   }
@@ -465,6 +481,7 @@ class TLSSocket extends net.Socket {
   // it is reported and the socket lives on until the peer closes, as in
   // Node.
   [kOnTLSError](err) {
+    if (this[kCertError]) err = this[kCertError];
     if (this._hadError) return;
     this._hadError = true;
     if (!this._secureEstablished) {
@@ -606,6 +623,9 @@ class TLSSocket extends net.Socket {
 
 
 require('./socket-info').install(TLSSocket);
+
+const { tlsKeylog } = require('./defaults');
+let keylogWarned = false;
 
 function dnsFamily(family) {
   if (family === 'IPv4') return 4;

@@ -18,6 +18,8 @@ module.exports = {
   kRenegotiationDisabled: Symbol('kRenegotiationDisabled'),
   kRemote: Symbol('kRemote'),
   kRemaining: Symbol('kRemaining'),
+  kKeylogFile: Symbol('kKeylogFile'),
+  kCertError: Symbol('kCertError'),
   kConnectAddress: Symbol('kConnectAddress'),
   kWriteGeneric: Symbol('kWriteGeneric'),
   kOptions: Symbol('kOptions'),

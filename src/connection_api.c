@@ -167,8 +167,16 @@ static napi_value connection_cert_cb_done(napi_env env,
   if (!util_is_nullish(env, argv[0]) &&
       (ctx = context_from_value(env, argv[0])) == NULL)
     return NULL;
-  if (!handshake_cert_done(c, ctx))
-    return errors_throw_queue(env, "CertCbDone");
+  if (!handshake_cert_done(c, ctx)) {
+    /* As in Node: the application hears why the context could not be
+     * used, and the handshake goes on without it (and fails on its own,
+     * with an alert to the client, when nothing else can serve). */
+    napi_value error = errors_tls_from_queue(env, "CertCbDone");
+    if (!c->in_cert_cb)
+      connection_resume(c);
+    napi_throw(env, error);
+    return NULL;
+  }
   if (!c->in_cert_cb)
     connection_resume(c);
   return util_undefined(env);
