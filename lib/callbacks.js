@@ -25,6 +25,8 @@ const {
   kOnHandshake,
   kOnTLSError,
   kKeylogFile,
+  kOnNewSession,
+  kOnResumeSession,
 } = require('./symbols');
 
 const UV_ENOTCONN = -107;
@@ -136,6 +138,16 @@ const callbacks = {
     if (!socket) return undefined;
     return selectWithCallback(socket._tlsOptions.ALPNCallback,
                               this.getServername(), offered);
+  },
+  // A server with its own session cache: a new session to store, and a
+  // session ID to look up before the handshake goes on.
+  onnewsession(id, data) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnNewSession](id, data);
+  },
+  onresumesession(id) {
+    const socket = this[kOwner];
+    if (socket) socket[kOnResumeSession](id);
   },
   onkeylog(line) {
     const socket = this[kOwner];

@@ -355,7 +355,7 @@ function onServerSocketSecure() {
   }
 }
 
-const notBuiltEvents = new Set(['newSession', 'resumeSession', 'OCSPRequest']);
+const notBuiltEvents = new Set(['OCSPRequest']);
 
 function checkEvent(event) {
   if (notBuiltEvents.has(event)) {

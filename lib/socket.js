@@ -46,6 +46,8 @@ const {
   kRemaining,
   kKeylogFile,
   kCertError,
+  kOnNewSession,
+  kOnResumeSession,
   kConnectAddress,
   kWriteGeneric,
   kOptions,
@@ -365,6 +367,11 @@ class TLSSocket extends net.Socket {
     this._handle.setup(opts.secureContext.context, !!opts.isServer,
                        this[kServername], !!opts.requestCert,
                        !!opts.rejectUnauthorized);
+    const server = opts.isServer ? opts.server : null;
+    if (server && (server.listenerCount('newSession') > 0 ||
+                   server.listenerCount('resumeSession') > 0)) {
+      this._handle.enableSessionCallbacks();
+    }
     if (this._SNICallback &&
         (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
       this._handle.enableCertCb();
@@ -401,7 +408,46 @@ class TLSSocket extends net.Socket {
     if (err) this.destroy(errnoException(err, 'read'));
   }
 
+  // newSession: the handshake's completion waits for the application to
+  // store the session.
+  [kOnNewSession](id, data) {
+    const server = this._tlsOptions.server;
+    if (!server) return;
+    let once = false;
+    const done = () => {
+      if (once) return;
+      once = true;
+      if (this._handle === null) return this.destroy(new ERR_SOCKET_CLOSED());
+      this._newSessionPending = false;
+      if (this._securePending) {
+        this._securePending = false;
+        this[kOnHandshake]();
+      }
+    };
+    this._newSessionPending = true;
+    if (!server.emit('newSession', id, data, done)) done();
+  }
+
+  // resumeSession: the handshake waits for the application's session.
+  [kOnResumeSession](id) {
+    const server = this._tlsOptions.server;
+    const handle = this._handle;
+    let once = false;
+    const onSession = (err, session) => {
+      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+      once = true;
+      if (err) return this.destroy(err);
+      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
+      handle.loadSession(session ?? null);
+    };
+    if (!server || !server.emit('resumeSession', id, onSession)) handle.loadSession(null);
+  }
+
   [kOnHandshake]() {
+    if (this._newSessionPending) {
+      this._securePending = true;
+      return;
+    }
     clearTimeout(this[kHandshakeTimer]);
     this[kHandshakeTimer] = null;
     this._secureEstablished = true;

@@ -20,6 +20,8 @@ module.exports = {
   kRemaining: Symbol('kRemaining'),
   kKeylogFile: Symbol('kKeylogFile'),
   kCertError: Symbol('kCertError'),
+  kOnNewSession: Symbol('kOnNewSession'),
+  kOnResumeSession: Symbol('kOnResumeSession'),
   kConnectAddress: Symbol('kConnectAddress'),
   kWriteGeneric: Symbol('kWriteGeneric'),
   kOptions: Symbol('kOptions'),

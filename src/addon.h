@@ -29,7 +29,9 @@
   V(ONPSKCLIENT, "onpskclient")                                                \
   V(ONPSKSERVER, "onpskserver")                                                \
   V(ONHANDSHAKESTART, "onhandshakestart")                                      \
-  V(ONKEYLOG, "onkeylog")
+  V(ONKEYLOG, "onkeylog")                                                      \
+  V(ONNEWSESSION, "onnewsession")                                              \
+  V(ONRESUMESESSION, "onresumesession")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

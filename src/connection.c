@@ -334,6 +334,7 @@ static void connection_free(connection_t *c) {
     session_free(&c->session);
   c->has_session = 0;
   free(c->alpn);
+  SSL_SESSION_free(c->resumed);
   free(c);
 }
 

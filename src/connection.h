@@ -10,6 +10,8 @@
 #include "session.h"
 #include "transport.h"
 
+enum { RESUME_NONE = 0, RESUME_WAITING, RESUME_DONE };
+
 enum {
   CERT_CB_OFF = 0,
   CERT_CB_ENABLED,
@@ -44,8 +46,11 @@ typedef struct connection {
   int alpn_callback; /* a server's ALPNCallback chooses instead */
   int cert_cb;       /* CERT_CB_*: the server's certificate callback */
   int in_cert_cb;
-  int keylog;       /* the application listens for key log lines */
-  int renegotiated; /* a later handshake completed, not yet reported */
+  int keylog;            /* the application listens for key log lines */
+  int session_callbacks; /* a server's newSession/resumeSession */
+  int resume_state;      /* RESUME_*: the server's resumeSession */
+  SSL_SESSION *resumed;  /* the session the application gave back */
+  int renegotiated;      /* a later handshake completed, not yet reported */
 } connection_t;
 
 napi_value connection_define(napi_env env);

@@ -9,6 +9,7 @@
 #include "context.h"
 #include "errors.h"
 #include "handshake.h"
+#include "resumption.h"
 #include "util.h"
 
 #define THIS_CONNECTION(env, self, c)                                          \
@@ -190,6 +191,35 @@ static napi_value connection_enable_keylog(napi_env env,
 
   (void)argv;
   c->keylog = 1;
+  return util_undefined(env);
+}
+
+/* enableSessionCallbacks(): a server keeps its own session cache. */
+static napi_value connection_enable_session_callbacks(napi_env env,
+                                                      napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->session_callbacks = 1;
+  return util_undefined(env);
+}
+
+/* loadSession(buffer | null): the answer to 'resumeSession'. */
+static napi_value connection_load_session(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data = NULL;
+  size_t len = 0;
+
+  if (c->resume_state != RESUME_WAITING)
+    return util_undefined(env);
+  if (!util_is_nullish(env, argv[0]) &&
+      !util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  resumption_load_session(c, data, len);
+  connection_resume(c);
   return util_undefined(env);
 }
 
@@ -416,6 +446,8 @@ napi_value connection_define(napi_env env) {
       METHOD("enableCertCb", connection_enable_cert_cb),
       METHOD("renegotiate", connection_renegotiate),
       METHOD("enableKeylogCallback", connection_enable_keylog),
+      METHOD("enableSessionCallbacks", connection_enable_session_callbacks),
+      METHOD("loadSession", connection_load_session),
       METHOD("setVerifyMode", connection_set_verify_mode),
       METHOD("enablePskCallback", connection_enable_psk),
       METHOD("certCbDone", connection_cert_cb_done),

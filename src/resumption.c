@@ -86,16 +86,85 @@ napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess) {
   return result;
 }
 
-/* A client received a session (a TLS 1.3 ticket, or a TLS 1.2 session). */
+/* A new session: a client's (a TLS 1.3 ticket, or a TLS 1.2 session) goes
+ * to 'session'; a server's, when the application keeps its own cache,
+ * to 'newSession' with its ID. */
 static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
   connection_t *c = SSL_get_app_data(ssl);
-  napi_value arg;
+  napi_value args[2];
+  const unsigned char *id;
+  unsigned int id_len = 0;
 
-  if (c == NULL || c->session.is_server)
+  if (c == NULL)
     return 0;
-  arg = resumption_session_to_js(c->env, sess);
-  connection_call(c, CB_ONSESSION, 1, &arg);
-  return 0; /* not kept: JavaScript has its serialized copy */
+  if (!c->session.is_server) {
+    args[0] = resumption_session_to_js(c->env, sess);
+    connection_call(c, CB_ONSESSION, 1, args);
+    return 0; /* not kept: JavaScript has its serialized copy */
+  }
+  if (!c->session_callbacks)
+    return 0;
+  id = SSL_SESSION_get_id(sess, &id_len);
+  args[0] = util_buffer_copy(c->env, id, id_len);
+  args[1] = resumption_session_to_js(c->env, sess);
+  connection_call(c, CB_ONNEWSESSION, 2, args);
+  return 0;
+}
+
+/* The ClientHello of a server that keeps its own session cache: a session
+ * ID without a ticket waits for the application's 'resumeSession' answer
+ * (resumption_load_session) before OpenSSL looks the session up. */
+static int on_client_hello(SSL *ssl, int *alert, void *arg) {
+  connection_t *c = SSL_get_app_data(ssl);
+  const unsigned char *id = NULL, *ticket = NULL;
+  size_t id_len, ticket_len = 0;
+  napi_value args[1];
+
+  (void)alert;
+  (void)arg;
+  if (c == NULL || !c->session_callbacks || c->resume_state == RESUME_DONE)
+    return SSL_CLIENT_HELLO_SUCCESS;
+  if (c->resume_state == RESUME_WAITING)
+    return SSL_CLIENT_HELLO_RETRY;
+  id_len = SSL_client_hello_get0_session_id(ssl, &id);
+  SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_session_ticket, &ticket,
+                            &ticket_len);
+  if (id_len == 0 || ticket_len > 0) {
+    c->resume_state = RESUME_DONE;
+    return SSL_CLIENT_HELLO_SUCCESS;
+  }
+  c->resume_state = RESUME_WAITING;
+  args[0] = util_buffer_copy(c->env, id, id_len);
+  connection_call(c, CB_ONRESUMESESSION, 1, args);
+  return c->resume_state == RESUME_DONE ? SSL_CLIENT_HELLO_SUCCESS
+                                        : SSL_CLIENT_HELLO_RETRY;
+}
+
+/* OpenSSL asks for the session the client named: the one the application
+ * gave, if any. */
+static SSL_SESSION *on_get_session(SSL *ssl, const unsigned char *id,
+                                   int id_len, int *copy) {
+  connection_t *c = SSL_get_app_data(ssl);
+  SSL_SESSION *sess;
+
+  (void)id;
+  (void)id_len;
+  *copy = 0;
+  if (c == NULL || c->resumed == NULL)
+    return NULL;
+  sess = c->resumed;
+  c->resumed = NULL;
+  return sess; /* OpenSSL takes this reference */
+}
+
+int resumption_load_session(connection_t *c, const char *data, size_t len) {
+  const unsigned char *p = (const unsigned char *)data;
+
+  SSL_SESSION_free(c->resumed);
+  c->resumed = data != NULL ? d2i_SSL_SESSION(NULL, &p, (long)len) : NULL;
+  ERR_clear_error();
+  c->resume_state = RESUME_DONE;
+  return c->resumed != NULL;
 }
 
 int resumption_install(SSL_CTX *ctx) {
@@ -110,5 +179,7 @@ int resumption_install(SSL_CTX *ctx) {
   }
   SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
   SSL_CTX_sess_set_new_cb(ctx, on_new_session);
+  SSL_CTX_sess_set_get_cb(ctx, on_get_session);
+  SSL_CTX_set_client_hello_cb(ctx, on_client_hello, NULL);
   return 1;
 }

@@ -17,4 +17,9 @@ const unsigned char *resumption_ticket_keys(SSL_CTX *ctx);
 
 napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess);
 
+struct connection;
+/* The application's answer to 'resumeSession': the serialized session, or
+ * NULL for none. The paused handshake is resumed by the caller. */
+int resumption_load_session(struct connection *c, const char *data, size_t len);
+
 #endif
