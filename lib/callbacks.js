@@ -129,9 +129,13 @@ const callbacks = {
     if (!socket) return undefined;
     return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
   },
-  oncertcb(servername) {
+  oncertcb(servername, ocspRequested) {
     const socket = this[kOwner];
-    if (socket) socket[kOnCertCb](servername);
+    if (socket) socket[kOnCertCb](servername, ocspRequested);
+  },
+  onocspresponse(response) {
+    const socket = this[kOwner];
+    if (socket) socket.emit('OCSPResponse', response);
   },
   onalpn(offered) {
     const socket = this[kOwner];

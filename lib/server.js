@@ -149,22 +149,6 @@ class Server extends net.Server {
     this._sharedCreds = createSecureContext(ctxOptions);
   }
 
-  // Events uvtls does not emit yet are refused rather than never called.
-  on(event, listener) {
-    checkEvent(event);
-    return super.on(event, listener);
-  }
-
-  addListener(event, listener) {
-    checkEvent(event);
-    return super.addListener(event, listener);
-  }
-
-  prependListener(event, listener) {
-    checkEvent(event);
-    return super.prependListener(event, listener);
-  }
-
   address() {
     if (this._pipeName) return this._pipeName;
     return super.address();
@@ -352,14 +336,6 @@ function onServerSocketSecure() {
   this.secureConnecting = false;
   if (!this.destroyed && this._releaseControl()) {
     this._tlsOptions.server.emit('secureConnection', this);
-  }
-}
-
-const notBuiltEvents = new Set(['OCSPRequest']);
-
-function checkEvent(event) {
-  if (notBuiltEvents.has(event)) {
-    throw new ERR_UVTLS_NOT_IMPLEMENTED(`The server's '${event}' event`);
   }
 }
 

@@ -48,6 +48,8 @@ const {
   kCertError,
   kOnNewSession,
   kOnResumeSession,
+  kRequestOCSP,
+  kCertCbDone,
   kConnectAddress,
   kWriteGeneric,
   kOptions,
@@ -83,7 +85,7 @@ const UV_ECANCELED = -125;
 
 
 
-const notBuiltOptions = ['requestOCSP', 'enableTrace', 'onread'];
+const notBuiltOptions = ['enableTrace', 'onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -372,8 +374,10 @@ class TLSSocket extends net.Socket {
                    server.listenerCount('resumeSession') > 0)) {
       this._handle.enableSessionCallbacks();
     }
-    if (this._SNICallback &&
-        (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) {
+    if (!opts.isServer && opts.requestOCSP) this._handle.requestOCSP();
+    if ((this._SNICallback &&
+        (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) ||
+        (server && server.listenerCount('OCSPRequest') > 0)) {
       this._handle.enableCertCb();
     }
     if (tlsKeylog) {
@@ -469,12 +473,13 @@ class TLSSocket extends net.Socket {
     return this[kStarted] && !this._secureEstablished && !this._tlsOptions.isServer;
   }
 
-  // The server's handshake waits while SNICallback picks the context.
-  [kOnCertCb](servername) {
+  // The server's handshake waits while SNICallback picks the context, and
+  // then while the application finds an OCSP response to staple.
+  [kOnCertCb](servername, ocspRequested) {
     const handle = this._handle;
     if (servername) this.servername = servername;
     if (!servername || !this._SNICallback) {
-      handle.certCbDone();
+      this[kRequestOCSP](handle, undefined, ocspRequested);
       return;
     }
     let once = false;
@@ -487,17 +492,39 @@ class TLSSocket extends net.Socket {
       if (native !== undefined && !(native instanceof binding.SecureContext)) {
         return this.destroy(new TypeError('Invalid SNI context'));
       }
-      try {
-        handle.certCbDone(native);
-      } catch (error) {
-        // The handshake goes on without the context and fails with
-        // OpenSSL's alert to the client; the application hears why the
-        // context could not be used (setImmediate: ticks run as soon as
-        // this callback returns, before OpenSSL has sent its alert).
-        this[kCertError] = error;
-        setImmediate(() => this.destroy(error));
-      }
+      this[kRequestOCSP](handle, native, ocspRequested);
     });
+  }
+
+  [kRequestOCSP](handle, context, ocspRequested) {
+    const server = this._tlsOptions.server;
+    if (!ocspRequested || !server || server.listenerCount('OCSPRequest') === 0) {
+      this[kCertCbDone](handle, context);
+      return;
+    }
+    const served = context || this._tlsOptions.secureContext.context;
+    let once = false;
+    server.emit('OCSPRequest', served.getCertificate(), served.getIssuer(), (err, response) => {
+      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+      once = true;
+      if (err) return this.destroy(err);
+      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
+      if (response) handle.setOCSPResponse(response);
+      this[kCertCbDone](handle, context);
+    });
+  }
+
+  [kCertCbDone](handle, context) {
+    try {
+      handle.certCbDone(context);
+    } catch (error) {
+      // The handshake goes on without the context and fails with OpenSSL's
+      // alert to the client; the application hears why the context could
+      // not be used (setImmediate: ticks run as soon as this callback
+      // returns, before OpenSSL has sent its alert).
+      this[kCertError] = error;
+      setImmediate(() => this.destroy(error));
+    }
   }
 
   // CLIENT_RENEG_LIMIT renegotiations per CLIENT_RENEG_WINDOW seconds.

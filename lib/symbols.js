@@ -22,6 +22,8 @@ module.exports = {
   kCertError: Symbol('kCertError'),
   kOnNewSession: Symbol('kOnNewSession'),
   kOnResumeSession: Symbol('kOnResumeSession'),
+  kRequestOCSP: Symbol('kRequestOCSP'),
+  kCertCbDone: Symbol('kCertCbDone'),
   kConnectAddress: Symbol('kConnectAddress'),
   kWriteGeneric: Symbol('kWriteGeneric'),
   kOptions: Symbol('kOptions'),

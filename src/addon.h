@@ -31,7 +31,8 @@
   V(ONHANDSHAKESTART, "onhandshakestart")                                      \
   V(ONKEYLOG, "onkeylog")                                                      \
   V(ONNEWSESSION, "onnewsession")                                              \
-  V(ONRESUMESESSION, "onresumesession")
+  V(ONRESUMESESSION, "onresumesession")                                        \
+  V(ONOCSPRESPONSE, "onocspresponse")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

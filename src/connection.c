@@ -335,6 +335,7 @@ static void connection_free(connection_t *c) {
   c->has_session = 0;
   free(c->alpn);
   SSL_SESSION_free(c->resumed);
+  OPENSSL_free(c->ocsp_response);
   free(c);
 }
 

@@ -46,11 +46,13 @@ typedef struct connection {
   int alpn_callback; /* a server's ALPNCallback chooses instead */
   int cert_cb;       /* CERT_CB_*: the server's certificate callback */
   int in_cert_cb;
-  int keylog;            /* the application listens for key log lines */
-  int session_callbacks; /* a server's newSession/resumeSession */
-  int resume_state;      /* RESUME_*: the server's resumeSession */
-  SSL_SESSION *resumed;  /* the session the application gave back */
-  int renegotiated;      /* a later handshake completed, not yet reported */
+  int keylog;                   /* the application listens for key log lines */
+  int session_callbacks;        /* a server's newSession/resumeSession */
+  int resume_state;             /* RESUME_*: the server's resumeSession */
+  SSL_SESSION *resumed;         /* the session the application gave back */
+  unsigned char *ocsp_response; /* a server's, until stapled */
+  size_t ocsp_response_len;
+  int renegotiated; /* a later handshake completed, not yet reported */
 } connection_t;
 
 napi_value connection_define(napi_env env);

@@ -223,6 +223,33 @@ static napi_value connection_load_session(napi_env env,
   return util_undefined(env);
 }
 
+/* requestOCSP(): a client asks the server for a stapled OCSP response. */
+static napi_value connection_request_ocsp(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  if (c->has_session && !c->session.is_server)
+    SSL_set_tlsext_status_type(c->session.ssl, TLSEXT_STATUSTYPE_ocsp);
+  return util_undefined(env);
+}
+
+/* setOCSPResponse(buffer): what a server staples. */
+static napi_value connection_set_ocsp_response(napi_env env,
+                                               napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  const char *data;
+  size_t len;
+
+  if (!util_get_bytes(env, argv[0], &data, &len))
+    return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
+  if (!handshake_set_ocsp_response(c, data, len))
+    return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
+  return util_undefined(env);
+}
+
 /* renegotiate(): a new TLS 1.2 handshake on the established session. */
 static napi_value connection_renegotiate(napi_env env,
                                          napi_callback_info info) {
@@ -448,6 +475,8 @@ napi_value connection_define(napi_env env) {
       METHOD("enableKeylogCallback", connection_enable_keylog),
       METHOD("enableSessionCallbacks", connection_enable_session_callbacks),
       METHOD("loadSession", connection_load_session),
+      METHOD("requestOCSP", connection_request_ocsp),
+      METHOD("setOCSPResponse", connection_set_ocsp_response),
       METHOD("setVerifyMode", connection_set_verify_mode),
       METHOD("enablePskCallback", connection_enable_psk),
       METHOD("certCbDone", connection_cert_cb_done),

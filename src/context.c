@@ -6,10 +6,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "errors.h"
 #include "handshake.h"
 #include "resumption.h"
+#include "x509.h"
 #include "util.h"
 
 static void context_finalize(napi_env env, void *data, void *hint) {
@@ -377,6 +379,40 @@ static napi_value context_set_session_id_context(napi_env env,
   return util_undefined(env);
 }
 
+/* getIssuer(): the issuer of the context's leaf, DER, from its chain or its
+ * trust store, or null. */
+static napi_value context_get_issuer(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = context_unwrap(env, self);
+  STACK_OF(X509) *chain = NULL;
+  X509 *cert, *issuer = NULL;
+  X509_STORE_CTX *sctx;
+  napi_value result;
+
+  (void)argv;
+  if (c == NULL)
+    return NULL;
+  napi_get_null(env, &result);
+  if ((cert = SSL_CTX_get0_certificate(c->ctx)) == NULL)
+    return result;
+  SSL_CTX_get0_chain_certs(c->ctx, &chain);
+  for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+    if (X509_check_issued(sk_X509_value(chain, i), cert) == X509_V_OK)
+      return x509_to_der(env, sk_X509_value(chain, i));
+  }
+  sctx = X509_STORE_CTX_new();
+  if (sctx != NULL &&
+      X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(c->ctx), cert, NULL) ==
+          1 &&
+      X509_STORE_CTX_get1_issuer(&issuer, sctx, cert) == 1) {
+    result = x509_to_der(env, issuer);
+    X509_free(issuer);
+  }
+  X509_STORE_CTX_free(sctx);
+  ERR_clear_error();
+  return result;
+}
+
 static napi_value context_set_session_timeout(napi_env env,
                                               napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
@@ -460,6 +496,7 @@ napi_value context_define(napi_env env) {
       METHOD("getMaxProto", context_get_max_proto),
       METHOD("setSessionIdContext", context_set_session_id_context),
       METHOD("getCertificate", context_get_certificate),
+      METHOD("getIssuer", context_get_issuer),
       METHOD("setSessionTimeout", context_set_session_timeout),
       METHOD("setTicketKeys", context_set_ticket_keys),
       METHOD("getTicketKeys", context_get_ticket_keys),

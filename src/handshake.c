@@ -45,7 +45,7 @@ static int select_alpn(SSL *ssl, const unsigned char **out,
  * addContext), however long that takes; handshake_cert_done() resumes. */
 static int on_cert(SSL *ssl, void *arg) {
   connection_t *c = arg;
-  napi_value name;
+  napi_value args[2];
   const char *servername;
 
   if (c->cert_cb == CERT_CB_FAILED)
@@ -57,8 +57,10 @@ static int on_cert(SSL *ssl, void *arg) {
   c->cert_cb = CERT_CB_WAITING;
   c->in_cert_cb = 1;
   servername = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  name = util_string(c->env, servername);
-  connection_call(c, CB_ONCERTCB, 1, &name);
+  args[0] = util_string(c->env, servername);
+  args[1] = util_bool(c->env, SSL_get_tlsext_status_type(ssl) ==
+                                  TLSEXT_STATUSTYPE_ocsp);
+  connection_call(c, CB_ONCERTCB, 2, args);
   c->in_cert_cb = 0;
   if (c->cert_cb == CERT_CB_FAILED)
     return 0;
@@ -179,6 +181,44 @@ void handshake_watch_renegotiation(connection_t *c) {
   SSL_set_info_callback(c->session.ssl, on_info);
 }
 
+/* OCSP stapling: a server staples the response its application gave; a
+ * client hands the stapled response (or null) to JavaScript. */
+static int on_status(SSL *ssl, void *arg) {
+  connection_t *c = SSL_get_app_data(ssl);
+  const unsigned char *resp = NULL;
+  napi_value value;
+  long len;
+
+  (void)arg;
+  if (c == NULL)
+    return SSL_is_server(ssl) ? SSL_TLSEXT_ERR_NOACK : 1;
+  if (c->session.is_server) {
+    if (c->ocsp_response == NULL)
+      return SSL_TLSEXT_ERR_NOACK;
+    SSL_set_tlsext_status_ocsp_resp(ssl, c->ocsp_response,
+                                    (long)c->ocsp_response_len);
+    c->ocsp_response = NULL; /* OpenSSL owns it now */
+    return SSL_TLSEXT_ERR_OK;
+  }
+  len = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+  if (resp == NULL || len <= 0)
+    napi_get_null(c->env, &value);
+  else
+    value = util_buffer_copy(c->env, resp, (size_t)len);
+  connection_call(c, CB_ONOCSPRESPONSE, 1, &value);
+  return 1;
+}
+
+int handshake_set_ocsp_response(connection_t *c, const char *data, size_t len) {
+  OPENSSL_free(c->ocsp_response);
+  c->ocsp_response = OPENSSL_malloc(len > 0 ? len : 1);
+  if (c->ocsp_response == NULL)
+    return 0;
+  memcpy(c->ocsp_response, data, len);
+  c->ocsp_response_len = len;
+  return 1;
+}
+
 /* NSS key log lines, for connections whose application listens. */
 static void on_keylog(const SSL *ssl, const char *line) {
   connection_t *c = SSL_get_app_data(ssl);
@@ -198,6 +238,7 @@ static void on_keylog(const SSL *ssl, const char *line) {
 void handshake_install(SSL_CTX *ctx) {
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
   SSL_CTX_set_keylog_callback(ctx, on_keylog);
+  SSL_CTX_set_tlsext_status_cb(ctx, on_status);
   /* OpenSSL 3 refuses client renegotiation by default; Node allows it,
    * within CLIENT_RENEG_LIMIT per CLIENT_RENEG_WINDOW. */
   SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);

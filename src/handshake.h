@@ -22,6 +22,9 @@ void handshake_enable_psk(connection_t *c);
  * completion after the first (onhandshake). */
 void handshake_watch_renegotiation(connection_t *c);
 
+/* The OCSP response a server staples (copied). */
+int handshake_set_ocsp_response(connection_t *c, const char *data, size_t len);
+
 /* The answer: NULL keeps the current context. 0 if it could not be used. */
 int handshake_cert_done(connection_t *c, SSL_CTX *ctx);
 
