@@ -36,6 +36,8 @@ const defaults = {
   DEFAULT_MAX_VERSION: defaultMaxVersion(),
 };
 Object.defineProperty(defaults, 'tlsKeylog', { enumerable: false, writable: true });
+Object.defineProperty(defaults, 'tlsTrace', { enumerable: false, writable: true });
 
 module.exports = defaults;
 module.exports.tlsKeylog = keylogFile();
+module.exports.tlsTrace = flagged('--trace-tls');

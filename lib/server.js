@@ -35,6 +35,7 @@ const kSocketOptions = Symbol('kSocketOptions');
 const kAccepted = Symbol('kAccepted');
 const kSNICallback = Symbol('kSNICallback');
 const kPskCallback = Symbol('kPskCallback');
+const kEnableTrace = Symbol('kEnableTrace');
 const kPskIdentityHint = Symbol('kPskIdentityHint');
 
 const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
@@ -43,7 +44,7 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
                         'clientCertEngine', 'sessionIdContext', 'ticketKeys',
                         'sessionTimeout'];
-const notBuiltServerOptions = ['enableTrace', 'pauseOnConnect'];
+const notBuiltServerOptions = ['pauseOnConnect'];
 
 function defaultSessionIdContext() {
   return crypto.createHash('sha1').update(process.argv.join(' '))
@@ -86,6 +87,7 @@ class Server extends net.Server {
                                      options.pskIdentityHint);
     }
     this[kPskCallback] = options.pskCallback;
+    this[kEnableTrace] = !!options.enableTrace;
     this[kPskIdentityHint] = options.pskIdentityHint;
     this.ALPNCallback = options.ALPNCallback;
     if (options.ALPNCallback) {
@@ -115,6 +117,7 @@ class Server extends net.Server {
       SNICallback: this[kSNICallback],
       pskCallback: this[kPskCallback],
       pskIdentityHint: this[kPskIdentityHint],
+      enableTrace: this[kEnableTrace],
       defaultSNICallback,
       [kNoHandle]: true,
     };

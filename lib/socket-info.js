@@ -56,6 +56,10 @@ const methods = {
     return this._handle && this._handle.getTLSTicket ? this._handle.getTLSTicket() : undefined;
   },
 
+  enableTrace() {
+    if (this._handle) this._handle.enableTrace();
+  },
+
   getFinished() {
     return this._handle ? this._handle.getFinished() : undefined;
   },
@@ -123,7 +127,7 @@ const methods = {
   },
 };
 
-const notBuilt = ['setMaxSendFragment', 'enableTrace'];
+const notBuilt = ['setMaxSendFragment'];
 
 function install(TLSSocket) {
   for (const [name, fn] of Object.entries(methods)) {

@@ -85,7 +85,7 @@ const UV_ECANCELED = -125;
 
 
 
-const notBuiltOptions = ['enableTrace', 'onread'];
+const notBuiltOptions = ['onread'];
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -375,6 +375,13 @@ class TLSSocket extends net.Socket {
       this._handle.enableSessionCallbacks();
     }
     if (!opts.isServer && opts.requestOCSP) this._handle.requestOCSP();
+    if (opts.enableTrace || tlsTrace) {
+      if (tlsTrace && !traceWarned) {
+        traceWarned = true;
+        process.emitWarning('Enabling --trace-tls can expose sensitive data in the resulting log.');
+      }
+      this._handle.enableTrace();
+    }
     if ((this._SNICallback &&
         (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) ||
         (server && server.listenerCount('OCSPRequest') > 0)) {
@@ -697,8 +704,9 @@ class TLSSocket extends net.Socket {
 
 require('./socket-info').install(TLSSocket);
 
-const { tlsKeylog } = require('./defaults');
+const { tlsKeylog, tlsTrace } = require('./defaults');
 let keylogWarned = false;
+let traceWarned = false;
 
 function dnsFamily(family) {
   if (family === 'IPv4') return 4;

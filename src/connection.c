@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,6 +329,15 @@ static void js_shutdown(transport_t *t) {
   connection_call(c, CB_ONWIREEND, 0, NULL);
 }
 
+void connection_apply_trace(connection_t *c) {
+  if (c->trace_bio == NULL)
+    c->trace_bio = BIO_new_fp(stderr, BIO_NOCLOSE | BIO_FP_TEXT);
+  if (c->trace_bio == NULL)
+    return;
+  SSL_set_msg_callback(c->session.ssl, SSL_trace);
+  SSL_set_msg_callback_arg(c->session.ssl, c->trace_bio);
+}
+
 static void connection_free(connection_t *c) {
   c->inst->connections--;
   if (c->has_session)
@@ -336,6 +346,7 @@ static void connection_free(connection_t *c) {
   free(c->alpn);
   SSL_SESSION_free(c->resumed);
   OPENSSL_free(c->ocsp_response);
+  BIO_free(c->trace_bio); /* after the SSL that wrote to it */
   free(c);
 }
 

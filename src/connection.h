@@ -52,6 +52,8 @@ typedef struct connection {
   SSL_SESSION *resumed;         /* the session the application gave back */
   unsigned char *ocsp_response; /* a server's, until stapled */
   size_t ocsp_response_len;
+  int trace; /* OpenSSL's protocol trace to stderr */
+  BIO *trace_bio;
   int renegotiated; /* a later handshake completed, not yet reported */
 } connection_t;
 
@@ -69,6 +71,8 @@ void connection_deliver(connection_t *c);
 void connection_process(connection_t *c);
 void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
+/* Starts OpenSSL's protocol trace on the session. */
+void connection_apply_trace(connection_t *c);
 /* Continues a handshake that waited for the application. */
 void connection_resume(connection_t *c);
 /* Calls JavaScript callback `which` with the connection as `this`. */

@@ -84,6 +84,8 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
   }
   SSL_set_verify(c->session.ssl, mode, verify_accept_all);
   SSL_set_app_data(c->session.ssl, c);
+  if (c->trace)
+    connection_apply_trace(c);
   handshake_watch_renegotiation(c);
   return util_undefined(env);
 }
@@ -220,6 +222,19 @@ static napi_value connection_load_session(napi_env env,
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
   resumption_load_session(c, data, len);
   connection_resume(c);
+  return util_undefined(env);
+}
+
+/* enableTrace(): OpenSSL's protocol trace of this connection to stderr. */
+static napi_value connection_enable_trace(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->trace = 1;
+  if (c->has_session)
+    connection_apply_trace(c);
   return util_undefined(env);
 }
 
@@ -476,6 +491,7 @@ napi_value connection_define(napi_env env) {
       METHOD("enableSessionCallbacks", connection_enable_session_callbacks),
       METHOD("loadSession", connection_load_session),
       METHOD("requestOCSP", connection_request_ocsp),
+      METHOD("enableTrace", connection_enable_trace),
       METHOD("setOCSPResponse", connection_set_ocsp_response),
       METHOD("setVerifyMode", connection_set_verify_mode),
       METHOD("enablePskCallback", connection_enable_psk),
