@@ -46,6 +46,8 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sessionTimeout'];
 const notBuiltServerOptions = ['pauseOnConnect'];
 
+let setOptionsWarned = false;
+
 function defaultSessionIdContext() {
   return crypto.createHash('sha1').update(process.argv.join(' '))
     .digest('hex').slice(0, 32);
@@ -152,6 +154,12 @@ class Server extends net.Server {
     this._sharedCreds = createSecureContext(ctxOptions);
   }
 
+  // An async 'secureConnection' listener that rejects destroys its socket.
+  [Symbol.for('nodejs.rejection')](err, event, socket) {
+    if (event === 'secureConnection') socket.destroy(err);
+    else super[Symbol.for('nodejs.rejection')](err, event, socket);
+  }
+
   address() {
     if (this._pipeName) return this._pipeName;
     return super.address();
@@ -159,6 +167,20 @@ class Server extends net.Server {
 
   // Serves `context` to clients asking for `servername` ('*' matches one
   // label); later additions take precedence.
+  // Deprecated in Node: records the options, for contexts made later.
+  setOptions(options) {
+    if (!setOptionsWarned) {
+      setOptionsWarned = true;
+      process.emitWarning('Server.prototype.setOptions() is deprecated',
+                          'DeprecationWarning', 'DEP0122');
+    }
+    this.requestCert = options.requestCert === true;
+    this.rejectUnauthorized = options.rejectUnauthorized !== false;
+    for (const name of contextOptions) {
+      if (options[name] !== undefined) this[name] = options[name];
+    }
+  }
+
   addContext(servername, context) {
     if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
     const pattern = servername.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*');

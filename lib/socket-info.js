@@ -56,6 +56,12 @@ const methods = {
     return this._handle && this._handle.getTLSTicket ? this._handle.getTLSTicket() : undefined;
   },
 
+  // Node's internal method some code calls before destroy(): the TLS
+  // state goes with the socket's handle here.
+  _destroySSL() {
+    this.ssl = null;
+  },
+
   enableTrace() {
     if (this._handle) this._handle.enableTrace();
   },
