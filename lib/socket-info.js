@@ -10,7 +10,6 @@ const {
     ERR_INVALID_ARG_TYPE,
     ERR_OUT_OF_RANGE,
     ERR_TLS_INVALID_STATE,
-    ERR_UVTLS_NOT_IMPLEMENTED,
   },
 } = require('./errors');
 
@@ -60,6 +59,16 @@ const methods = {
   // state goes with the socket's handle here.
   _destroySSL() {
     this.ssl = null;
+  },
+
+  // The largest record this side sends; false unless 512 to 16384.
+  setMaxSendFragment(size) {
+    if (typeof size !== 'number') throw new ERR_INVALID_ARG_TYPE('size', 'number', size);
+    if (!Number.isInteger(size)) throw new ERR_OUT_OF_RANGE('size', 'an integer', size);
+    if (size < -(2 ** 31) || size > 2 ** 31 - 1) {
+      throw new ERR_OUT_OF_RANGE('size', '>= -2147483648 && <= 2147483647', size);
+    }
+    return this._handle ? this._handle.setMaxSendFragment(size) : false;
   },
 
   enableTrace() {
@@ -133,20 +142,10 @@ const methods = {
   },
 };
 
-const notBuilt = ['setMaxSendFragment'];
-
 function install(TLSSocket) {
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(TLSSocket.prototype, name, {
       value: fn, writable: true, configurable: true, enumerable: false,
-    });
-  }
-  for (const name of notBuilt) {
-    Object.defineProperty(TLSSocket.prototype, name, {
-      value() {
-        throw new ERR_UVTLS_NOT_IMPLEMENTED(`TLSSocket.prototype.${name}()`);
-      },
-      writable: true, configurable: true, enumerable: false,
     });
   }
 }

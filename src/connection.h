@@ -106,6 +106,8 @@ napi_value connection_export_keying_material(napi_env env,
 napi_value connection_get_ephemeral_key_info(napi_env env,
                                              napi_callback_info info);
 napi_value connection_get_shared_sigalgs(napi_env env, napi_callback_info info);
+napi_value connection_set_max_send_fragment(napi_env env,
+                                            napi_callback_info info);
 
 /* Fills out.address/family/port from a socket address; 0 or a uv error. */
 int connection_fill_address(napi_env env, napi_value out,

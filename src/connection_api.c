@@ -524,6 +524,7 @@ napi_value connection_define(napi_env env) {
       METHOD("exportKeyingMaterial", connection_export_keying_material),
       METHOD("getEphemeralKeyInfo", connection_get_ephemeral_key_info),
       METHOD("getSharedSigalgs", connection_get_shared_sigalgs),
+      METHOD("setMaxSendFragment", connection_set_max_send_fragment),
       METHOD("verifyError", connection_verify_error),
       METHOD("getPeerCertificateChain", connection_get_peer_chain),
       METHOD("getCertificate", connection_get_certificate),

@@ -168,3 +168,14 @@ napi_value connection_get_shared_sigalgs(napi_env env,
   }
   return out;
 }
+
+/* setMaxSendFragment(size): the largest plaintext record this side sends. */
+napi_value connection_set_max_send_fragment(napi_env env,
+                                            napi_callback_info info) {
+  THIS_SSL(env, info, 1, argv, ssl);
+
+  if (ssl == NULL)
+    return util_bool(env, 0);
+  return util_bool(env, SSL_set_max_send_fragment(
+                            ssl, (long)util_get_int(env, argv[0], 0)) == 1);
+}
