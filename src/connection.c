@@ -329,12 +329,21 @@ static void js_shutdown(transport_t *t) {
   connection_call(c, CB_ONWIREEND, 0, NULL);
 }
 
+/* OpenSSL's tracer, minus what it leaves on the error queue when stderr
+ * cannot take its output (a full pipe): that must not fail the session. */
+static void trace_message(int write_p, int version, int content_type,
+                          const void *buf, size_t len, SSL *ssl, void *arg) {
+  ERR_set_mark();
+  SSL_trace(write_p, version, content_type, buf, len, ssl, arg);
+  ERR_pop_to_mark();
+}
+
 void connection_apply_trace(connection_t *c) {
   if (c->trace_bio == NULL)
     c->trace_bio = BIO_new_fp(stderr, BIO_NOCLOSE | BIO_FP_TEXT);
   if (c->trace_bio == NULL)
     return;
-  SSL_set_msg_callback(c->session.ssl, SSL_trace);
+  SSL_set_msg_callback(c->session.ssl, trace_message);
   SSL_set_msg_callback_arg(c->session.ssl, c->trace_bio);
 }
 

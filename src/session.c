@@ -82,6 +82,8 @@ session_status_t session_handshake(session_t *s) {
 
   if (s->handshake_done)
     return SESSION_OK;
+  /* SSL_get_error() reads the thread's error queue: start it empty. */
+  ERR_clear_error();
   ret = SSL_do_handshake(s->ssl);
   if (ret == 1) {
     s->handshake_done = 1;
@@ -93,7 +95,10 @@ session_status_t session_handshake(session_t *s) {
 session_status_t session_read(session_t *s, char *buf, size_t cap,
                               size_t *nread) {
   size_t n = 0;
-  int ret = SSL_read_ex(s->ssl, buf, cap, &n);
+  int ret;
+
+  ERR_clear_error();
+  ret = SSL_read_ex(s->ssl, buf, cap, &n);
 
   if (ret == 1) {
     *nread = n;
@@ -110,6 +115,7 @@ int session_has_input(const session_t *s) {
 session_status_t session_write(session_t *s, const char *data, size_t len) {
   size_t written = 0;
 
+  ERR_clear_error();
   while (len > 0) {
     if (SSL_write_ex(s->ssl, data, len, &written) != 1)
       return status_of(s, 0) == SESSION_CLOSED ? SESSION_CLOSED : SESSION_ERROR;
