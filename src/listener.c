@@ -102,8 +102,19 @@ static void on_connection(uv_stream_t *server, int status) {
   bool pending = false;
 
   napi_open_handle_scope(l->env, &scope);
-  if (status == 0)
+  if (status == 0) {
+    /* The accepted socket's async context descends from the listener's,
+     * as with net: AsyncLocalStorage sees the listen() call's store. */
+    napi_callback_scope cb_scope = NULL;
+    napi_value self;
+    if (!l->inst->tearing_down &&
+        napi_get_reference_value(l->env, l->self_ref, &self) == napi_ok &&
+        self != NULL)
+      napi_open_callback_scope(l->env, self, l->async_ctx, &cb_scope);
     conn = accept_one(l, &status);
+    if (cb_scope != NULL)
+      napi_close_callback_scope(l->env, cb_scope);
+  }
   if (napi_is_exception_pending(l->env, &pending) == napi_ok && pending) {
     napi_value ignored;
     napi_get_and_clear_last_exception(l->env, &ignored);
