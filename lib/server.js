@@ -44,7 +44,6 @@ const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'cipher
                         'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
                         'clientCertEngine', 'sessionIdContext', 'ticketKeys',
                         'sessionTimeout'];
-const notBuiltServerOptions = ['pauseOnConnect'];
 
 let setOptionsWarned = false;
 
@@ -63,12 +62,7 @@ class Server extends net.Server {
     } else if (typeof options !== 'object') {
       throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
     }
-    for (const name of notBuiltServerOptions) {
-      if (options[name] != null && options[name] !== false) {
-        throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${name} option`);
-      }
-    }
-    super({ allowHalfOpen: options.allowHalfOpen });
+    super({ allowHalfOpen: options.allowHalfOpen, pauseOnConnect: options.pauseOnConnect });
     this._contexts = [];
     this.requestCert = options.requestCert === true;
     this.rejectUnauthorized = options.rejectUnauthorized !== false;
@@ -306,6 +300,8 @@ class Server extends net.Server {
     const socket = new TLSSocket(null, this[kSocketOptions]());
     socket[kAttach](handle);
     socket[kAccepted] = true;
+    // The handshake goes on; the application resumes the data.
+    if (this.pauseOnConnect) socket.pause();
     if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
     socket.server = this;
     socket._server = this;

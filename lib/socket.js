@@ -272,6 +272,10 @@ class TLSSocket extends net.Socket {
 
   // Connects a client socket by address or path; the handshake follows.
   [kConnect](options) {
+    // Destroyed before it started, or by an AbortSignal aborted already
+    // (the stream then reports the abort although net's constructor
+    // revives its state): no connection is made.
+    if (this.destroyed || this._tlsOptions.signal?.aborted) return;
     this.connecting = true;
     const unused = this._handle;
     if (unused) {
@@ -313,7 +317,7 @@ class TLSSocket extends net.Socket {
       const addresses = all && Array.isArray(address) ? address :
         [{ address, family: addressType }];
       this.emit('lookup', err, addresses[0]?.address, addresses[0]?.family, host);
-      if (!this.connecting) return;
+      if (!this.connecting || this.destroyed) return;
       if (!err && addresses.length === 0) {
         err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`),
                             { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
@@ -328,7 +332,7 @@ class TLSSocket extends net.Socket {
   }
 
   [kConnectAddress](address, port, family) {
-    if (!this._handle || !this.connecting) return;
+    if (!this._handle || !this.connecting || this.destroyed) return;
     this[kRemote] = { address, port };
     const err = this._handle.connect(address, port, family);
     if (err) this.destroy(exceptionWithHostPort(err, 'connect', address, port));

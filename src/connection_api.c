@@ -446,8 +446,11 @@ static napi_value connection_close(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  if (c->handle_open)
+  if (c->handle_open) {
+    /* The object lives until its close callback has been delivered. */
+    connection_hold(c);
     transport_close(&c->transport);
+  }
   return util_undefined(env);
 }
 
