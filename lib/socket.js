@@ -11,13 +11,9 @@ const binding = require('./native');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
-    ERR_MULTIPLE_CALLBACK,
     ERR_SOCKET_BAD_PORT,
-    ERR_SOCKET_CLOSED,
     ERR_TLS_HANDSHAKE_TIMEOUT,
     ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED,
-    ERR_TLS_RENEGOTIATION_DISABLED,
-    ERR_TLS_SESSION_ATTACK,
     ERR_TLS_SNI_FROM_SERVER,
     ERR_UVTLS_NOT_IMPLEMENTED,
   },
@@ -32,13 +28,10 @@ const {
   kParent,
   kNoHandle,
   kALPN,
-  kOnCertCb,
   kSessionToOffer,
-  kSessionApplicable,
   kPendingSession,
   kStarted,
   kPskCallback,
-  kOnRenegotiation,
   kLastHandshake,
   kHandshakes,
   kRenegotiationDisabled,
@@ -46,10 +39,6 @@ const {
   kRemaining,
   kKeylogFile,
   kCertError,
-  kOnNewSession,
-  kOnResumeSession,
-  kRequestOCSP,
-  kCertCbDone,
   kConnectAddress,
   kWriteGeneric,
   kOptions,
@@ -423,41 +412,6 @@ class TLSSocket extends net.Socket {
     if (err) this.destroy(errnoException(err, 'read'));
   }
 
-  // newSession: the handshake's completion waits for the application to
-  // store the session.
-  [kOnNewSession](id, data) {
-    const server = this._tlsOptions.server;
-    if (!server) return;
-    let once = false;
-    const done = () => {
-      if (once) return;
-      once = true;
-      if (this._handle === null) return this.destroy(new ERR_SOCKET_CLOSED());
-      this._newSessionPending = false;
-      if (this._securePending) {
-        this._securePending = false;
-        this[kOnHandshake]();
-      }
-    };
-    this._newSessionPending = true;
-    if (!server.emit('newSession', id, data, done)) done();
-  }
-
-  // resumeSession: the handshake waits for the application's session.
-  [kOnResumeSession](id) {
-    const server = this._tlsOptions.server;
-    const handle = this._handle;
-    let once = false;
-    const onSession = (err, session) => {
-      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-      once = true;
-      if (err) return this.destroy(err);
-      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
-      handle.loadSession(session ?? null);
-    };
-    if (!server || !server.emit('resumeSession', id, onSession)) handle.loadSession(null);
-  }
-
   [kOnHandshake]() {
     if (this._newSessionPending) {
       this._securePending = true;
@@ -476,83 +430,6 @@ class TLSSocket extends net.Socket {
     // Like net, read ahead up to highWaterMark so that EOF is noticed.
     if (this[kWantRead] && this._handle) this._handle.readStart();
     else if (this.readable && this._handle) this.read(0);
-  }
-
-  // A session can be offered once the TLS session exists and until the
-  // handshake starts.
-  [kSessionApplicable]() {
-    return this[kStarted] && !this._secureEstablished && !this._tlsOptions.isServer;
-  }
-
-  // The server's handshake waits while SNICallback picks the context, and
-  // then while the application finds an OCSP response to staple.
-  [kOnCertCb](servername, ocspRequested) {
-    const handle = this._handle;
-    if (servername) this.servername = servername;
-    if (!servername || !this._SNICallback) {
-      this[kRequestOCSP](handle, undefined, ocspRequested);
-      return;
-    }
-    let once = false;
-    this._SNICallback(servername, (err, context) => {
-      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-      once = true;
-      if (err) return this.destroy(err);
-      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
-      const native = context ? context.context || context : undefined;
-      if (native !== undefined && !(native instanceof binding.SecureContext)) {
-        return this.destroy(new TypeError('Invalid SNI context'));
-      }
-      this[kRequestOCSP](handle, native, ocspRequested);
-    });
-  }
-
-  [kRequestOCSP](handle, context, ocspRequested) {
-    const server = this._tlsOptions.server;
-    if (!ocspRequested || !server || server.listenerCount('OCSPRequest') === 0) {
-      this[kCertCbDone](handle, context);
-      return;
-    }
-    const served = context || this._tlsOptions.secureContext.context;
-    let once = false;
-    server.emit('OCSPRequest', served.getCertificate(), served.getIssuer(), (err, response) => {
-      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-      once = true;
-      if (err) return this.destroy(err);
-      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
-      if (response) handle.setOCSPResponse(response);
-      this[kCertCbDone](handle, context);
-    });
-  }
-
-  [kCertCbDone](handle, context) {
-    try {
-      handle.certCbDone(context);
-    } catch (error) {
-      // The handshake goes on without the context and fails with OpenSSL's
-      // alert to the client; the application hears why the context could
-      // not be used (setImmediate: ticks run as soon as this callback
-      // returns, before OpenSSL has sent its alert).
-      this[kCertError] = error;
-      setImmediate(() => this.destroy(error));
-    }
-  }
-
-  // CLIENT_RENEG_LIMIT renegotiations per CLIENT_RENEG_WINDOW seconds.
-  [kOnRenegotiation](now) {
-    const { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } = require('./tls');
-    if (now - this[kLastHandshake] >= CLIENT_RENEG_WINDOW * 1000) this[kHandshakes] = 1;
-    else this[kHandshakes]++;
-    this[kLastHandshake] = now;
-    if (this[kHandshakes] > CLIENT_RENEG_LIMIT) {
-      this[kOnTLSError](new ERR_TLS_SESSION_ATTACK());
-    } else if (this[kRenegotiationDisabled]) {
-      this[kOnTLSError](new ERR_TLS_RENEGOTIATION_DISABLED());
-    }
-  }
-
-  disableRenegotiation() {
-    this[kRenegotiationDisabled] = true;
   }
 
   [kOnError](err) {
@@ -707,6 +584,7 @@ class TLSSocket extends net.Socket {
 
 
 require('./socket-info').install(TLSSocket);
+require('./socket-handshake').install(TLSSocket);
 
 const { tlsKeylog, tlsTrace } = require('./defaults');
 let keylogWarned = false;
