@@ -299,7 +299,7 @@ class Server extends net.Server {
     }
     const socket = new TLSSocket(null, this[kSocketOptions]());
     socket[kAttach](handle);
-    socket[kAccepted] = true;
+    socket[kAccepted] = this;
     // The handshake goes on; the application resumes the data.
     if (this.pauseOnConnect) socket.pause();
     if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
@@ -317,7 +317,8 @@ class Server extends net.Server {
 // A socket emitted as 'connection' by the application (a plain socket to
 // serve TLS on) is wrapped, as Node's server does.
 function onForeignConnection(socket) {
-  if (socket[kAccepted]) return;
+  // Its own accepted sockets come here too; another server's are wrapped.
+  if (socket[kAccepted] === this) return;
   const tlsSocket = new TLSSocket(socket, this[kSocketOptions]());
   if (this.listenerCount('keylog') > 0) tlsSocket._handle.enableKeylogCallback();
   tlsSocket.server = this;

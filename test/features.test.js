@@ -223,6 +223,19 @@ for (const [label, clientImpl, serverImpl] of h.DIRECTIONS) {
       assert.strictEqual((await h.collect(secure)).toString(), 'secured');
     });
 
+    it('TLS inside TLS: a second session over an established TLSSocket', async function () {
+      const inner = serverImpl.createServer(h.serverCreds(), (s) => s.end('inner secret'));
+      h.trackServer(inner);
+      const outer = await h.startServer(serverImpl, h.serverCreds(),
+                                        (s) => inner.emit('connection', s));
+      const outerClient = await h.connect(clientImpl, outer);
+      const innerClient = clientImpl.connect({ socket: outerClient, ca: fx.ca, servername: 'localhost' });
+      h.trackSocket(innerClient);
+      await h.waitEvent(innerClient, 'secureConnect', 5000);
+      assert.strictEqual(innerClient.authorized, true);
+      assert.strictEqual((await h.collect(innerClient)).toString(), 'inner secret');
+    });
+
     it('runs over a pair of JavaScript streams', async function () {
       const [left, right] = duplexPair();
       const server = new serverImpl.TLSSocket(right, {
