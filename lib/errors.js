@@ -103,8 +103,6 @@ defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value, replace = false
   const what = replace ? name : `The value of "${name}" is out of range.`;
   return `${what} It must be ${range}. Received ${received}`;
 });
-defineError('ERR_MISSING_ARGS', TypeError, (...names) =>
-  `The ${names.map((n) => `"${n}"`).join(' and ')} argument${names.length > 1 ? 's' : ''} must be specified`);
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
 defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
 defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
@@ -112,8 +110,6 @@ defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
   `${describeReceived(port)}.`);
 defineError('ERR_SERVER_ALREADY_LISTEN', Error,
             'Listen method has been called more than once without closing.');
-defineError('ERR_SERVER_NOT_RUNNING', Error, 'Server is not running.');
-defineError('ERR_STREAM_WRITE_AFTER_END', Error, 'write after end');
 defineError('ERR_TLS_CERT_ALTNAME_INVALID', Error,
             (reason) => `Hostname/IP does not match certificate's altnames: ${reason}`);
 defineError('ERR_TLS_CERT_ALTNAME_FORMAT', SyntaxError, 'Invalid subject alternative name string');
@@ -137,12 +133,10 @@ defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a Sec
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,
             '"servername" is required parameter for Server.addContext');
-defineError('ERR_CRYPTO_OPERATION_FAILED', Error, (msg) => msg);
 defineError('ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED', Error,
             'Custom engines not supported by this OpenSSL');
 defineError('ERR_TLS_SNI_FROM_SERVER', Error,
             'Cannot issue SNI from a TLS server-side socket');
-defineError('ERR_INVALID_STATE', Error, (msg) => `Invalid state: ${msg}`);
 defineError('ERR_UVTLS_NOT_IMPLEMENTED', Error,
             (what) => `${what} is not implemented in uvtls yet`);
 

@@ -17,6 +17,7 @@ const {
   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
 } = codes;
 const defaults = require('./defaults');
+const flags = require('./flags');
 
 const TLS1_2_VERSION = 0x0303;
 const TLS1_3_VERSION = 0x0304;
@@ -49,17 +50,10 @@ function extraCACerts() {
   return extraCAs;
 }
 
-function useOpenSSLCA() {
-  const flags = [...process.execArgv,
-                 ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
-  const openssl = flags.lastIndexOf('--use-openssl-ca');
-  return openssl >= 0 && openssl > flags.lastIndexOf('--use-bundled-ca');
-}
-
 function ensureRootStore() {
   if (rootStoreBuilt) return;
-  const roots = useOpenSSLCA() ? [] : require('./builtin').rootCertificates;
-  binding.setRootCerts([...roots, ...extraCACerts()], useOpenSSLCA());
+  const roots = flags.useOpenSSLCA ? [] : require('./builtin').rootCertificates;
+  binding.setRootCerts([...roots, ...extraCACerts()], flags.useOpenSSLCA);
   rootStoreBuilt = true;
 }
 

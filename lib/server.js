@@ -24,9 +24,8 @@ const { createSecureContext, isSecureContext } = require('./secure-context');
 const { convertALPNProtocols } = require('./alpn');
 const { TLSSocket, onServerSocketClose } = require('./socket');
 const callbacks = require('./callbacks');
-const { kAttach, kStart, kNoHandle } = require('./symbols');
+const { kAttach, kOwner, kStart, kNoHandle } = require('./symbols');
 
-const kOwner = Symbol('kOwner');
 const kLookupAndListen = Symbol('kLookupAndListen');
 const kListenOn = Symbol('kListenOn');
 const kOnConnection = Symbol('kOnConnection');

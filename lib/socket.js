@@ -586,7 +586,7 @@ class TLSSocket extends net.Socket {
 require('./socket-info').install(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
 
-const { tlsKeylog, tlsTrace } = require('./defaults');
+const { keylogFile: tlsKeylog, trace: tlsTrace } = require('./flags');
 let keylogWarned = false;
 let traceWarned = false;
 

@@ -15,8 +15,7 @@
 #include "listener.h"
 #include "util.h"
 
-#define READ_BUF_SIZE  (64 * 1024)
-#define PLAIN_BUF_SIZE (64 * 1024)
+#define READ_BUF_SIZE (64 * 1024)
 
 #define CALLBACK_NAME(name, js) js,
 static const char *const callback_names[CB_COUNT] = {
@@ -181,8 +180,7 @@ static instance_t *instance_new(napi_env env) {
     return NULL;
   inst->env = env;
   inst->live.next = inst->live.prev = &inst->live;
-  inst->plain_size = PLAIN_BUF_SIZE;
-  inst->plain_buf = malloc(PLAIN_BUF_SIZE);
+  inst->plain_buf = malloc(PLAIN_CHUNK);
   if (inst->plain_buf == NULL ||
       napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
     instance_free(env, inst, NULL);

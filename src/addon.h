@@ -38,6 +38,9 @@
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };
 #undef UVTLS_CALLBACK_ENUM
 
+/* Plaintext handed to JavaScript per callback, at most. */
+#define PLAIN_CHUNK (64 * 1024)
+
 typedef struct live_handle live_handle_t;
 
 /* A libuv handle that must be closed before the environment goes away. */
@@ -53,7 +56,6 @@ typedef struct instance {
   napi_ref callbacks[CB_COUNT];
   napi_ref connection_ctor;
   char *plain_buf; /* plaintext out of OpenSSL, shared by the connections */
-  size_t plain_size;
   int plain_busy;
   live_handle_t live; /* list head */
   int live_count;

@@ -10,8 +10,6 @@
 #include "errors.h"
 #include "util.h"
 
-#define PLAIN_CHUNK (64 * 1024)
-
 static void on_connect(transport_t *t, int status);
 static char *on_alloc(transport_t *t, size_t *len);
 static void on_read(transport_t *t, ssize_t nread, const char *data,
@@ -68,11 +66,8 @@ int connection_flush(connection_t *c, int notify) {
       result = r;
       break;
     }
-    if (r == 1) {
+    if (r == 1)
       result = 1;
-      if (notify)
-        c->js_write_pending = 1;
-    }
   }
   c->flushing = 0;
   return result;
@@ -279,7 +274,6 @@ static void on_write(transport_t *t, int status, int notify) {
     return;
   napi_open_handle_scope(c->env, &scope);
   if (notify) {
-    c->js_write_pending = 0;
     call_js_status(c, CB_ONWRITE, status);
   } else if (status < 0) {
     napi_value args[2] = {util_int(c->env, status),

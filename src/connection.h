@@ -12,13 +12,7 @@
 
 enum { RESUME_NONE = 0, RESUME_WAITING, RESUME_DONE };
 
-enum {
-  CERT_CB_OFF = 0,
-  CERT_CB_ENABLED,
-  CERT_CB_WAITING,
-  CERT_CB_DONE,
-  CERT_CB_FAILED
-};
+enum { CERT_CB_OFF = 0, CERT_CB_ENABLED, CERT_CB_WAITING, CERT_CB_DONE };
 
 typedef struct connection {
   live_handle_t live;
@@ -30,9 +24,8 @@ typedef struct connection {
   transport_t transport;
   session_t session;
   int has_session;
-  int js_reading;       /* JavaScript wants plaintext */
-  int read_requested;   /* readStart() since the last chunk was handed up */
-  int js_write_pending; /* a JavaScript write waits for queued bytes */
+  int js_reading;     /* JavaScript wants plaintext */
+  int read_requested; /* readStart() since the last chunk was handed up */
   int handle_open;
   int js_gone;         /* the JavaScript object was collected */
   int ended;           /* end of stream delivered */

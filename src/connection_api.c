@@ -28,7 +28,7 @@ static napi_value connection_connect(napi_env env, napi_callback_info info) {
   if (host == NULL)
     return NULL;
   connection_hold(c);
-  if (c->transport.is_pipe) {
+  if (c->transport.kind == TRANSPORT_PIPE) {
     transport_connect_pipe(&c->transport, host);
     free(host);
     return util_int(env, 0);
@@ -474,15 +474,6 @@ static napi_value connection_unref(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
-static napi_value connection_write_queue_size(napi_env env,
-                                              napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
-  THIS_CONNECTION(env, self, c);
-
-  (void)argv;
-  return util_int(env, (int64_t)c->transport.queued_bytes);
-}
-
 napi_value connection_define(napi_env env) {
   static const napi_property_descriptor methods[] = {
       METHOD("connect", connection_connect),
@@ -510,7 +501,6 @@ napi_value connection_define(napi_env env) {
       METHOD("wireDrained", connection_wire_drained),
       METHOD("ref", connection_ref),
       METHOD("unref", connection_unref),
-      METHOD("writeQueueSize", connection_write_queue_size),
       METHOD("getpeername", connection_getpeername),
       METHOD("getsockname", connection_getsockname),
       METHOD("setNoDelay", connection_set_no_delay),

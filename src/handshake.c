@@ -48,8 +48,6 @@ static int on_cert(SSL *ssl, void *arg) {
   napi_value args[2];
   const char *servername;
 
-  if (c->cert_cb == CERT_CB_FAILED)
-    return 0;
   if (c->cert_cb == CERT_CB_DONE)
     return 1;
   if (c->cert_cb == CERT_CB_WAITING)
@@ -62,8 +60,6 @@ static int on_cert(SSL *ssl, void *arg) {
                                   TLSEXT_STATUSTYPE_ocsp);
   connection_call(c, CB_ONCERTCB, 2, args);
   c->in_cert_cb = 0;
-  if (c->cert_cb == CERT_CB_FAILED)
-    return 0;
   return c->cert_cb == CERT_CB_DONE ? 1 : -1;
 }
 

@@ -25,7 +25,8 @@ void handshake_watch_renegotiation(connection_t *c);
 /* The OCSP response a server staples (copied). */
 int handshake_set_ocsp_response(connection_t *c, const char *data, size_t len);
 
-/* The answer: NULL keeps the current context. 0 if it could not be used. */
+/* The answer: NULL keeps the current context. Returns 0 if the context
+ * could not be used; the handshake goes on with the current one. */
 int handshake_cert_done(connection_t *c, SSL_CTX *ctx);
 
 #endif

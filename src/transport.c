@@ -42,7 +42,6 @@ static void on_write_done(uv_write_t *req, int status) {
   transport_t *t = w->transport;
   int notify = w->notify;
 
-  t->queued_bytes -= w->len;
   free(w);
   t->cb->on_write(t, status, notify);
 }
@@ -66,7 +65,6 @@ int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
   memset(t, 0, sizeof(*t));
   t->cb = cb;
   t->kind = kind;
-  t->is_pipe = kind == TRANSPORT_PIPE;
   switch (kind) {
   case TRANSPORT_TCP:
     return uv_tcp_init(loop, &t->h.tcp);
@@ -159,7 +157,6 @@ int transport_write(transport_t *t, const char *data, size_t len, int notify) {
     free(w);
     return err;
   }
-  t->queued_bytes += w->len;
   return 1;
 }
 

@@ -50,11 +50,9 @@ struct transport {
   uv_shutdown_t shutdown_req;
   const transport_callbacks_t *cb;
   transport_kind_t kind;
-  int is_pipe;
   int js_notify; /* a JavaScript-kind write waits for the drain */
   int reading;
   int closing;
-  size_t queued_bytes;
 };
 
 int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
