@@ -54,6 +54,7 @@ const {
   kErrorEmitted,
   kOnConnect,
   kWrap,
+  kAdopted,
   kStartWhenConnected,
   kOnHandshake,
   kOnError,
@@ -68,7 +69,6 @@ const UV_ENOTCONN = -107;
 // The native Connection's transport kinds.
 const TRANSPORT_TCP = 0;
 const TRANSPORT_PIPE = 1;
-const TRANSPORT_STREAM = 2;
 const UV_ECANCELED = -125;
 
 
@@ -148,7 +148,7 @@ class TLSSocket extends net.Socket {
       convertALPNProtocols(tlsOptions.ALPNProtocols, out);
       this[kALPN] = out.ALPNProtocols || null;
     }
-    if (tlsOptions.isServer) this.on('error', onServerSocketError);
+    if (tlsOptions.isServer && tlsOptions.server) this.on('error', onServerSocketError);
     else this.on('newListener', keylogNewListener);
     if (!tlsOptions.secureContext) {
       tlsOptions.secureContext = createSecureContext(tlsOptions);
@@ -167,7 +167,7 @@ class TLSSocket extends net.Socket {
   // natively, then runs the client handshake.
   connect(...args) {
     const [options, cb] = net._normalizeArgs(args);
-    if (this.connecting || this[kOptions] || this[kParent]) {
+    if (this.connecting || this[kOptions] || this[kParent] || this[kAdopted]) {
       throw new ERR_UVTLS_NOT_IMPLEMENTED('Reconnecting a TLSSocket');
     }
     if (this.destroyed) {
@@ -181,45 +181,6 @@ class TLSSocket extends net.Socket {
     this[kOptions] = options;
     this[kConnect](options);
     return this;
-  }
-
-  // Carries the TLS bytes over an existing stream (a net.Socket being
-  // upgraded, or any Duplex): the parent's bytes are fed to the session,
-  // the session's bytes written to the parent.
-  [kWrap](parent) {
-    const handle = new binding.Connection(TRANSPORT_STREAM);
-    handle[kParent] = parent;
-    this[kAttach](handle);
-    this[kParent] = parent;
-    // net walks _parent to refresh timeouts; only net sockets have them.
-    if (parent instanceof net.Socket) this._parent = parent;
-    this.connecting = parent instanceof net.Socket && (parent.connecting || parent.pending);
-    parent.on('data', (chunk) => {
-      if (this._handle === handle) handle.feed(chunk);
-    });
-    parent.pause();
-    parent.on('end', () => {
-      if (this._handle === handle) handle.feed(null);
-    });
-    parent.on('error', (err) => {
-      if (!this.destroyed) this.destroy(err);
-    });
-    parent.on('close', () => {
-      if (!this.destroyed) this.destroy();
-    });
-  }
-
-  [kStartWhenConnected]() {
-    const parent = this[kParent];
-    if (parent instanceof net.Socket && (parent.connecting || parent.pending)) {
-      parent.once('connect', () => {
-        this.connecting = false;
-        if (this._handle) this[kStart]();
-      });
-      return;
-    }
-    this.connecting = false;
-    this[kStart]();
   }
 
   _getpeername() {
@@ -410,6 +371,7 @@ class TLSSocket extends net.Socket {
     this[kStarted] = true;
     const err = this._handle.start();
     if (err) this.destroy(errnoException(err, 'read'));
+    else feedEarlyBytes(this);
   }
 
   [kOnHandshake]() {
@@ -536,7 +498,7 @@ class TLSSocket extends net.Socket {
     this.setTimeout(0);
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
-    const parent = this[kParent];
+    const parent = this[kParent] || this[kAdopted];
     if (parent && !parent.destroyed) parent.destroy();
     if (this._handle) {
       this[kCloseHadError] = !!exception;
@@ -585,6 +547,8 @@ class TLSSocket extends net.Socket {
 
 require('./socket-info').install(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
+const { install: installWrap, feedEarlyBytes } = require('./socket-wrap');
+installWrap(TLSSocket);
 
 const { keylogFile: tlsKeylog, trace: tlsTrace } = require('./flags');
 let keylogWarned = false;

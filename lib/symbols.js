@@ -39,6 +39,7 @@ module.exports = {
   kErrorEmitted: Symbol('kErrorEmitted'),
   kOnConnect: Symbol('kOnConnect'),
   kWrap: Symbol('kWrap'),
+  kAdopted: Symbol('kAdopted'),
   kStartWhenConnected: Symbol('kStartWhenConnected'),
   kOnHandshake: Symbol('kOnHandshake'),
   kOnError: Symbol('kOnError'),

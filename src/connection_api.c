@@ -410,23 +410,40 @@ static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
   return util_int(env, transport_shutdown(&c->transport));
 }
 
-/* feed(buffer) / feed(null) at end: ciphertext from a JavaScript stream */
+/* feed(buffer) / feed(null) at end: ciphertext from a JavaScript stream,
+ * or what the previous owner of an opened socket had read already. */
 static napi_value connection_feed(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
   THIS_CONNECTION(env, self, c);
   const char *data;
   size_t len;
 
-  if (c->transport.kind != TRANSPORT_JS)
-    return util_throw(env, "ERR_INVALID_STATE", "not a stream connection");
   if (util_is_nullish(env, argv[0])) {
-    transport_js_receive(&c->transport, UV_EOF, NULL);
+    if (c->transport.kind != TRANSPORT_JS)
+      return util_throw(env, "ERR_INVALID_STATE", "not a stream connection");
+    transport_receive(&c->transport, UV_EOF, NULL);
     return util_undefined(env);
   }
   if (!util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  transport_js_receive(&c->transport, (ssize_t)len, data);
+  transport_receive(&c->transport, (ssize_t)len, data);
   return util_undefined(env);
+}
+
+/* open(fd): takes over a socket another object connected (a net.Socket
+ * being upgraded); the caller then closes its own descriptor. */
+static napi_value connection_open(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  int fd = util_get_int(env, argv[0], -1);
+  int err;
+
+  if (fd < 0 || !c->handle_open)
+    return util_int(env, UV_EBADF);
+  err = transport_open(&c->transport, fd);
+  if (err == 0)
+    connection_hold(c);
+  return util_int(env, err);
 }
 
 /* wireDrained(): the JavaScript stream took its buffered writes. */
@@ -498,6 +515,7 @@ napi_value connection_define(napi_env env) {
       METHOD("shutdown", connection_shutdown),
       METHOD("close", connection_close),
       METHOD("feed", connection_feed),
+      METHOD("open", connection_open),
       METHOD("wireDrained", connection_wire_drained),
       METHOD("ref", connection_ref),
       METHOD("unref", connection_unref),

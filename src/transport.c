@@ -1,7 +1,10 @@
 #include "transport.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -76,7 +79,7 @@ int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
   return UV_EINVAL;
 }
 
-void transport_js_receive(transport_t *t, ssize_t nread, const char *data) {
+void transport_receive(transport_t *t, ssize_t nread, const char *data) {
   if (t->closing || nread == 0)
     return;
   t->cb->on_read(t, nread, data, 0);
@@ -88,6 +91,23 @@ void transport_js_drained(transport_t *t) {
   t->js_notify = 0;
   if (!t->closing)
     t->cb->on_write(t, 0, notify);
+}
+
+int transport_open(transport_t *t, int fd) {
+  int copy, err;
+
+  if (t->kind == TRANSPORT_JS)
+    return UV_EINVAL;
+  copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0)
+    return -errno;
+  if (t->kind == TRANSPORT_TCP)
+    err = uv_tcp_open(&t->h.tcp, copy);
+  else
+    err = uv_pipe_open(&t->h.pipe, copy);
+  if (err != 0)
+    close(copy);
+  return err;
 }
 
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr) {

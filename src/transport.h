@@ -7,7 +7,7 @@
  *
  * A third kind carries the bytes through the owner instead (a JavaScript
  * stream): writes, read control and half-close go to the js_* callbacks,
- * received bytes come in through transport_js_receive(). */
+ * received bytes come in through transport_receive(). */
 
 #include <uv.h>
 
@@ -57,9 +57,14 @@ struct transport {
 
 int transport_init(transport_t *t, uv_loop_t *loop, transport_kind_t kind,
                    const transport_callbacks_t *cb);
-/* JavaScript kind: bytes from the stream (nread > 0), or UV_EOF. */
-void transport_js_receive(transport_t *t, ssize_t nread, const char *data);
+/* Bytes that arrive other than by reading the socket: from the stream of
+ * the JavaScript kind (nread > 0, or UV_EOF), or read before a socket was
+ * opened here. */
+void transport_receive(transport_t *t, ssize_t nread, const char *data);
 void transport_js_drained(transport_t *t);
+/* Takes over a connected socket: a duplicate of `fd`, so that the caller
+ * may close its own. */
+int transport_open(transport_t *t, int fd);
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr);
 void transport_connect_pipe(transport_t *t, const char *path);
 int transport_read_start(transport_t *t);
