@@ -8,8 +8,9 @@
 //                         [--verbose] [--list]
 //
 // Every measurement runs in two fresh child processes (worker.js): a server
-// and a client, both using the same implementation. Rounds alternate between
-// the two implementations (ABBA order) so that drift affects both alike.
+// and a client, both using the same implementation (scenarios with a load,
+// such as flood, add a third, also using it). Rounds alternate between the
+// two implementations (ABBA order) so that drift affects both alike.
 
 const { fork, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -179,20 +180,22 @@ function readStat() {
 }
 
 // CPU used by anything but this measurement during its timed part, in CPUs
-// (1 = one core fully busy), and host steal time, also in CPUs.
-function otherLoad(before, after, c, s) {
+// (1 = one core fully busy), and host steal time, also in CPUs. `results`
+// are the children's results (each with cpuUs).
+function otherLoad(before, after, results) {
   if (!before || !after) return null;
   const wall = after.t - before.t;
   if (wall <= 0) return null;
-  const ours = ((c.cpuUs || 0) + (s.cpuUs || 0)) / 1e6;
+  const ours = results.reduce((sum, r) => sum + ((r && r.cpuUs) || 0), 0) / 1e6;
   return {
     other: Math.max(0, (after.busy - before.busy) - ours) / wall,
     steal: (after.steal - before.steal) / wall,
   };
 }
 
-// One measurement: server and client processes for `impl`. Resolves with
-// { ok: true, client, server } or { ok: false, code, error }.
+// One measurement: server and client processes (and a load process if the
+// scenario has a load()) for `impl`. Resolves with
+// { ok: true, client, server, load } or { ok: false, code, error }.
 async function measure(scenario, variant, impl) {
   const children = [];
   let finished = false;
@@ -260,6 +263,14 @@ async function measure(scenario, variant, impl) {
     phase = 'starting client';
     const client = spawn('client', port);
     await next(client, 'ready');
+    let loader = null;
+    if (scenario.load) {
+      phase = 'starting load';
+      loader = spawn('load', port);
+      await next(loader, 'ready');
+      loader.send({ type: 'run' });
+      await next(loader, 'running');
+    }
     phase = 'starting measurement';
     server.send({ type: 'begin' });
     await next(server, 'begun');
@@ -268,11 +279,17 @@ async function measure(scenario, variant, impl) {
     client.send({ type: 'run' });
     const c = await next(client, 'result');
     const stat1 = readStat();
+    let l = null;
+    if (loader) {
+      phase = 'collecting load result';
+      loader.send({ type: 'stop' });
+      l = (await next(loader, 'result')).result;
+    }
     phase = 'collecting server result';
     server.send({ type: 'stop' });
     const s = await next(server, 'result');
-    return { ok: true, client: c.result, server: s.result,
-             load: otherLoad(stat0, stat1, c.result, s.result) };
+    return { ok: true, client: c.result, server: s.result, loadResult: l,
+             load: otherLoad(stat0, stat1, [c.result, s.result, l]) };
   } catch (err) {
     return { ok: false, code: err.code, error: err.message };
   } finally {
@@ -300,7 +317,7 @@ function cell(sum) {
 
 function ratioText(r, better) {
   if (r == null || !Number.isFinite(r)) return 'n/a';
-  return `${r.toFixed(2)}× (${better} is better)`;
+  return `${r.toFixed(2)}×${better ? ` (${better} is better)` : ' (context)'}`;
 }
 
 function firstLine(s) {
@@ -379,7 +396,7 @@ async function main() {
         let computed = null;
         if (r.ok) {
           try {
-            computed = scenario.metrics(r.client, r.server, variant);
+            computed = scenario.metrics(r.client, r.server, variant, r.loadResult);
           } catch (err) {
             r.ok = false;
             r.code = err.code;
@@ -481,9 +498,9 @@ async function main() {
       console.log(`| ${e.title} | — | n/a | n/a | n/a |`);
     }
     for (const m of e.metrics) {
-      const arrow = m.better === 'higher' ? '↑' : '↓';
+      const arrow = { higher: ' ↑', lower: ' ↓' }[m.better] || '';
       const v = (impl) => (m[impl] ? fmt(m[impl].median) : 'n/a');
-      console.log(`| ${e.title} | ${m.label} (${m.unit}) ${arrow} | ${v('uvtls')} | ${v('builtin')} | ` +
+      console.log(`| ${e.title} | ${m.label} (${m.unit})${arrow} | ${v('uvtls')} | ${v('builtin')} | ` +
                   `${m.ratio != null ? m.ratio.toFixed(2) : 'n/a'} |`);
     }
     for (const w of e.warnings || []) notes.push(`- ${e.title}: ${w}`);
@@ -493,8 +510,8 @@ async function main() {
       }
     }
   }
-  console.log('\n↑ higher is better, ↓ lower is better; the ratio is uvtls ÷ node:tls ' +
-              '(above 1 is better for ↑, below 1 is better for ↓).');
+  console.log('\n↑ higher is better, ↓ lower is better (no arrow: context, neither is better); ' +
+              'the ratio is uvtls ÷ node:tls (above 1 is better for ↑, below 1 is better for ↓).');
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   console.log(`\ntotal time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s`);
   writeJson();

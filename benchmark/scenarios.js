@@ -4,12 +4,18 @@
 //   server(tls, p, env)           -> { port, begin?(), stats?() } (async)
 //   prepare?(tls, p, env, port)   -> state (async; client, before timing)
 //   client(tls, p, env, port, st) -> result (async; the timed part)
-//   metrics(client, server, p)    -> { metrics: [...], info: {...} }
-// `tls` is the implementation under test (uvtls or node:tls); the server and
-// the client run in two separate child processes (see worker.js). CPU time
-// (process.cpuUsage) of both processes over the timed part is measured by the
-// worker and arrives here as client.cpuUs / server.cpuUs.
+//   load?(tls, p, env, port)      -> { stop() -> result } (async; a third
+//                                    process's work against the server, begun
+//                                    before and stopped after the timed part)
+//   metrics(client, server, p, load) -> { metrics: [...], info: {...} }
+// `tls` is the implementation under test (uvtls or node:tls); the server, the
+// client and the load run in separate child processes (see worker.js). CPU
+// time (process.cpuUsage) of each process over its part is measured by the
+// worker and arrives here as cpuUs, with the wall time of that part as
+// wallMs. A metric's `better` is 'higher', 'lower' or null (context).
 
+const net = require('net');
+const { Duplex } = require('stream');
 const certs = require('./lib/certs');
 const { quantile } = require('./lib/stats');
 
@@ -167,7 +173,7 @@ const bulk = {
   },
 
   async client(tls, p, env, port) {
-    const sock = await connect(tls, clientOptions(tls, p, env, port));
+    const sock = await openBulkClient(tls, p, env, port);
     expectProtocol(sock, p);
     const res = { ...describe(sock), protocol: sock.getProtocol() };
     sock.on('error', env.fatal);
@@ -215,6 +221,26 @@ const bulk = {
   },
 };
 
+// The bulk client's TLS socket: tls.connect() to the port, or (the wrap
+// scenario) tls.connect({ socket }) over a connected net.Socket
+// (p.wrap 'socket') or over a JavaScript Duplex on top of one ('duplex').
+async function openBulkClient(tls, p, env, port) {
+  if (!p.wrap) return connect(tls, clientOptions(tls, p, env, port));
+  const raw = net.connect({ host: HOST, port });
+  await new Promise((resolve, reject) => {
+    raw.once('error', reject);
+    raw.once('connect', () => {
+      raw.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const socket = p.wrap === 'duplex' ? duplexOver(raw) : raw;
+  const opts = clientOptions(tls, p, env, port, { socket });
+  delete opts.host;
+  delete opts.port;
+  return connect(tls, opts);
+}
+
 // ---------------------------------------------------------------------------
 // 2./3. handshakes: `concurrency` connections in flight for a fixed time;
 // each connects, waits for 'secureConnect' and destroys the socket.
@@ -232,84 +258,117 @@ function describe(sock) {
   return out;
 }
 
-// The handshake storm shared by full and resumed handshakes.
-function storm(tls, p, makeOpts, durationMs = p.durationMs) {
-  return new Promise((resolve, reject) => {
-    const t0 = now();
-    const end = t0 + durationMs;
-    const inflight = new Set();
-    let completed = 0;
-    let resumed = 0;
-    let errors = 0;
-    let firstError = null;
-    let stopped = false;
-    let checked = false;
-    let negotiated = {};
+// The handshake storm shared by full and resumed handshakes and the flood:
+// keeps p.concurrency connections in flight; each connects, waits for
+// 'secureConnect' and destroys the socket, and a new one starts. No
+// connection starts after `deadline`, and only handshakes completed by then
+// count. Returns { mark(), stop(elapsedMs?) }: mark() restarts the counts
+// (after a warm-up), stop() ends the storm and returns the counts (or throws
+// if none completed or more than 1 % failed). A fatal error (wrong protocol,
+// ERR_UVTLS_NOT_IMPLEMENTED, connect() throwing) ends it and calls onFatal.
+function startStorm(tls, p, makeOpts, { deadline = Infinity, onFatal }) {
+  const inflight = new Set();
+  let t0 = now();
+  let completed = 0;
+  let resumed = 0;
+  let errors = 0;
+  let firstError = null;
+  let stopped = false;
+  let checked = false;
+  let negotiated = {};
 
-    const stop = (err) => {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      for (const s of inflight) s.destroy();
-      if (err) return reject(err);
-      if (completed === 0) {
-        return reject(firstError || new Error('no handshake completed'));
+  const halt = () => {
+    stopped = true;
+    for (const s of inflight) s.destroy();
+  };
+  const fatal = (err) => {
+    if (stopped) return;
+    halt();
+    onFatal(err);
+  };
+
+  const launch = () => {
+    if (stopped || now() >= deadline) return;
+    let sock;
+    try {
+      sock = tls.connect(makeOpts());
+    } catch (err) {
+      return fatal(err);
+    }
+    inflight.add(sock);
+    let next = false;
+    const again = () => {
+      inflight.delete(sock);
+      if (!next) {
+        next = true;
+        launch();
       }
+    };
+    sock.once('secureConnect', () => {
+      if (!stopped && now() <= deadline) {
+        completed++;
+        if (sock.isSessionReused()) resumed++;
+      }
+      if (!checked) {
+        checked = true;
+        try {
+          expectProtocol(sock, p);
+        } catch (err) {
+          return fatal(err);
+        }
+        negotiated = describe(sock);
+      }
+      sock.destroy();
+      again();
+    });
+    sock.on('error', (err) => {
+      if (stopped) return;
+      errors++;
+      if (!firstError) firstError = err;
+      if (err.code === 'ERR_UVTLS_NOT_IMPLEMENTED') return fatal(err);
+      again();
+    });
+    sock.once('close', again);
+  };
+
+  for (let i = 0; i < p.concurrency; i++) launch();
+
+  return {
+    mark() {
+      t0 = now();
+      completed = resumed = errors = 0;
+    },
+    stop(elapsedMs = now() - t0) {
+      halt();
+      if (completed === 0) throw firstError || new Error('no handshake completed');
       if (errors > Math.max(5, completed * 0.01)) {
         const e = new Error(`${errors} connection errors (${completed} handshakes); ` +
                             `first: ${firstError && firstError.message}`);
         e.code = firstError && firstError.code;
-        return reject(e);
+        throw e;
       }
-      resolve({ completed, resumed, errors, elapsedMs: durationMs, ...negotiated });
-    };
+      return { completed, resumed, errors, elapsedMs, ...negotiated };
+    },
+  };
+}
 
-    const launch = () => {
-      if (stopped || now() >= end) return;
-      let sock;
+// A storm for a fixed time; resolves with its counts.
+function storm(tls, p, makeOpts, durationMs = p.durationMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
       try {
-        sock = tls.connect(makeOpts());
+        resolve(s.stop(durationMs));
       } catch (err) {
-        return stop(err);
+        reject(err);
       }
-      inflight.add(sock);
-      let next = false;
-      const again = () => {
-        inflight.delete(sock);
-        if (!next) {
-          next = true;
-          launch();
-        }
-      };
-      sock.once('secureConnect', () => {
-        if (!stopped && now() <= end) {
-          completed++;
-          if (sock.isSessionReused()) resumed++;
-        }
-        if (!checked) {
-          checked = true;
-          try {
-            expectProtocol(sock, p);
-          } catch (err) {
-            return stop(err);
-          }
-          negotiated = describe(sock);
-        }
-        sock.destroy();
-        again();
-      });
-      sock.on('error', (err) => {
-        if (stopped) return;
-        errors++;
-        if (!firstError) firstError = err;
-        if (err.code === 'ERR_UVTLS_NOT_IMPLEMENTED') return stop(err);
-        again();
-      });
-      sock.once('close', again);
-    };
-
-    const timer = setTimeout(() => stop(), durationMs);
-    for (let i = 0; i < p.concurrency; i++) launch();
+    }, durationMs);
+    const s = startStorm(tls, p, makeOpts, {
+      deadline: now() + durationMs,
+      onFatal: (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    });
   });
 }
 
@@ -465,6 +524,7 @@ const echo = {
       elapsedMs: r.elapsedMs,
       p50: quantile(lat, 0.5),
       p99: quantile(lat, 0.99),
+      max: lat[lat.length - 1],
     };
   },
 
@@ -485,13 +545,15 @@ const echo = {
 
 // Every socket sends p.size bytes and waits for all of them to come back,
 // until durationMs has passed; resolves with the round-trip times (ms).
+// With p.intervalMs, each socket starts a round trip at most every
+// p.intervalMs (starts staggered across the sockets), else right away.
 async function pingPong(socks, p, env, durationMs) {
   const msg = Buffer.alloc(p.size, 'x');
   const lat = [];
   const t0 = now();
   const end = t0 + durationMs;
   let last = t0;
-  await Promise.all(socks.map((sock) => new Promise((resolve) => {
+  await Promise.all(socks.map((sock, i) => new Promise((resolve) => {
     let got = 0;
     let sentAt = 0;
     const send = () => {
@@ -506,15 +568,19 @@ async function pingPong(socks, p, env, durationMs) {
       const t = now();
       lat.push(t - sentAt);
       last = t;
-      if (t < end) {
-        send();
-      } else {
+      const wait = p.intervalMs ? sentAt + p.intervalMs - t : 0;
+      if (t + Math.max(0, wait) >= end) {
         sock.removeListener('data', onData);
         resolve();
+      } else if (wait > 0) {
+        setTimeout(send, wait);
+      } else {
+        send();
       }
     };
     sock.on('data', onData);
-    send();
+    if (p.intervalMs) setTimeout(send, (i * p.intervalMs) / socks.length);
+    else send();
   })));
   return { lat, elapsedMs: last - t0 };
 }
@@ -607,4 +673,137 @@ const idle = {
   },
 };
 
-module.exports = { scenarios: [bulk, handshake, resume, echo, idle] };
+// ---------------------------------------------------------------------------
+// 6. flood: echo latency on established connections while the same server
+// is kept busy with new full handshakes by a third process (the 'load' role
+// of worker.js).
+
+const flood = {
+  name: 'flood',
+  description: 'p50/p99 64-byte echo latency on 20 established connections while a ' +
+    'third process keeps 50 full RSA-2048 handshakes in flight against the same server; ' +
+    'the implementation under test on all ends',
+  variants: (cfg) => [{
+    id: 'flood/rsa2048-tls1.3', title: 'echo 64 B × 20 conns under handshake flood TLSv1.3',
+    tls: 'TLSv1.3', key: 'rsa', connections: 20, size: 64, intervalMs: 5, concurrency: 50,
+    durationMs: cfg.durationMs,
+  }],
+
+  // Echoes on every connection that sends data; the flood's connections
+  // never do, and their resets (destroyed right after the handshake) are
+  // expected, so only errors on echoing connections are fatal.
+  async server(tls, p, env) {
+    const server = tls.createServer(serverOptions(p, env), (sock) => {
+      let echoing = false;
+      sock.on('error', (err) => {
+        if (echoing) env.fatal(err);
+      });
+      sock.on('data', (d) => {
+        if (!echoing) {
+          echoing = true;
+          try { sock.setNoDelay(true); } catch { /* optional */ }
+        }
+        sock.write(d);
+      });
+    });
+    server.on('tlsClientError', noop);
+    return { port: await listen(server) };
+  },
+
+  // The echo connections, opened and warmed up before the flood starts.
+  prepare: echo.prepare,
+
+  // The load process: starts the flood, warms it up, then counts.
+  async load(tls, p, env, port) {
+    const base = clientOptions(tls, p, env, port);
+    const s = startStorm(tls, p, () => ({ ...base }), { onFatal: env.fatal });
+    await sleep(warmupMs(p));
+    s.mark();
+    return { stop: async () => s.stop() };
+  },
+
+  client: echo.client,
+
+  metrics(c, s, p, l) {
+    return {
+      metrics: [
+        { key: 'p50_us', label: 'echo latency p50', unit: 'µs', better: 'lower',
+          value: c.p50 * 1e3 },
+        { key: 'p99_us', label: 'echo latency p99', unit: 'µs', better: 'lower',
+          value: c.p99 * 1e3 },
+        { key: 'hs_per_s', label: 'flood handshakes', unit: '/s', better: 'higher',
+          value: l.completed / (l.elapsedMs / 1e3) },
+        { key: 'server_cpu', label: 'server CPU', unit: '% of a core', better: null,
+          value: s.cpuUs / 10 / s.wallMs },
+      ],
+      info: { cipher: l.cipher, kx: l.kx, roundTrips: c.count,
+              roundTripsPerSec: Math.round(c.count / (c.elapsedMs / 1e3)),
+              maxLatencyUs: Math.round(c.max * 1e3),
+              handshakes: l.completed, handshakeErrors: l.errors,
+              loadCpuPercent: Number((l.cpuUs / 10 / l.wallMs).toFixed(1)),
+              echoClientCpuPercent: Number((c.cpuUs / 10 / c.wallMs).toFixed(1)) },
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// 7. wrap: bulk throughput with the client made over an existing socket or
+// stream (see openBulkClient); the server and the measurement are bulk's.
+
+// A stream.Duplex that is not a net.Socket: it forwards both ways to `raw`,
+// honouring backpressure in both directions. allowHalfOpen is false like a
+// net.Socket's: node:tls gives the TLSSocket the wrapped stream's
+// allowHalfOpen, and with Duplex's default (true) its client would not end
+// its side after the server's close_notify, and never close.
+function duplexOver(raw) {
+  const d = new Duplex({
+    allowHalfOpen: false,
+    read() {
+      raw.resume();
+    },
+    write(chunk, encoding, cb) {
+      if (raw.write(chunk)) cb();
+      else raw.once('drain', () => cb());
+    },
+    final(cb) {
+      raw.end();
+      cb();
+    },
+    destroy(err, cb) {
+      raw.destroy();
+      cb(err);
+    },
+  });
+  raw.on('data', (chunk) => {
+    if (!d.push(chunk)) raw.pause();
+  });
+  raw.on('end', () => d.push(null));
+  raw.on('error', (err) => d.destroy(err));
+  return d;
+}
+
+const wrap = {
+  name: 'wrap',
+  description: 'bulk (64 KiB writes) over tls.connect({ socket }): a connected net.Socket, ' +
+    'or a JS Duplex forwarding to one',
+  variants: (cfg) => {
+    const out = [];
+    for (const w of ['socket', 'duplex']) {
+      for (const dir of ['c2s', 's2c']) {
+        out.push({
+          id: `wrap/${w}-${dir}-tls1.3`,
+          title: `wrap ${w === 'socket' ? 'net.Socket' : 'JS Duplex'} ` +
+            `${dir === 'c2s' ? 'client→server' : 'server→client'} TLSv1.3`,
+          wrap: w, dir, tls: 'TLSv1.3', key: 'rsa',
+          durationMs: cfg.durationMs, maxBytes: cfg.bulkMaxBytes, chunk: 64 * KiB,
+        });
+      }
+    }
+    return out;
+  },
+  server: bulk.server,
+  client: bulk.client,
+  metrics: bulk.metrics,
+};
+
+module.exports = { scenarios: [bulk, handshake, resume, echo, idle, flood, wrap] };

@@ -1,12 +1,16 @@
 'use strict';
-// One side (server or client) of one measurement, in its own process, forked
-// by run.js with one JSON argument: { role, scenario, variant, impl, certDir,
-// clientContext, port? }. It talks to run.js over the IPC channel:
-//   server: -> ready {port}; <- begin; -> begun; <- stop; -> result
-//   client: -> ready;                 <- run;   -> result
-//   either: -> error {code, message}  (then exits)
-// CPU time is taken from process.cpuUsage() over begin..stop (server) and
-// over run (client). The process exits when run.js goes away.
+// One side (server, client or load) of one measurement, in its own process,
+// forked by run.js with one JSON argument: { role, scenario, variant, impl,
+// certDir, clientContext, port? }. It talks to run.js over the IPC channel:
+//   server: -> ready {port}; <- begin; -> begun;   <- stop; -> result
+//   client: -> ready;                 <- run;     -> result
+//   load:   -> ready;        <- run;  -> running; <- stop; -> result
+//   any:    -> error {code, message}  (then exits)
+// The load role exists only for scenarios with a load() (background work
+// against the server while the client measures, see scenarios.js).
+// CPU time is taken from process.cpuUsage() over begin..stop (server), over
+// run (client) and over running..stop (load), and reported as cpuUs with the
+// wall time of that window as wallMs. The process exits when run.js goes away.
 
 const path = require('path');
 const { scenarios } = require('./scenarios');
@@ -54,6 +58,7 @@ const cpuSince = (t0) => {
   const d = process.cpuUsage(t0);
   return d.user + d.system;
 };
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function main() {
   const scenario = scenarios.find((s) => s.name === cfg.scenario);
@@ -65,22 +70,48 @@ async function main() {
   if (cfg.role === 'server') {
     const handle = await scenario.server(tls, p, env);
     let cpu0;
+    let t0;
     process.on('message', async (m) => {
       try {
         if (m.type === 'begin') {
           if (handle.begin) await handle.begin();
           cpu0 = process.cpuUsage();
+          t0 = nowMs();
           send({ type: 'begun' });
         } else if (m.type === 'stop') {
           const cpuUs = cpuSince(cpu0);
+          const wallMs = nowMs() - t0;
           const stats = handle.stats ? await handle.stats() : {};
-          send({ type: 'result', result: { ...stats, cpuUs } });
+          send({ type: 'result', result: { ...stats, cpuUs, wallMs } });
         }
       } catch (err) {
         fail(err);
       }
     });
     send({ type: 'ready', port: handle.port });
+  } else if (cfg.role === 'load') {
+    if (!scenario.load) throw new Error(`scenario ${cfg.scenario} has no load`);
+    let handle;
+    let cpu0;
+    let t0;
+    process.on('message', async (m) => {
+      try {
+        if (m.type === 'run') {
+          handle = await scenario.load(tls, p, env, cfg.port);
+          cpu0 = process.cpuUsage();
+          t0 = nowMs();
+          send({ type: 'running' });
+        } else if (m.type === 'stop') {
+          const cpuUs = cpuSince(cpu0);
+          const wallMs = nowMs() - t0;
+          const result = await handle.stop();
+          send({ type: 'result', result: { ...result, cpuUs, wallMs } });
+        }
+      } catch (err) {
+        fail(err);
+      }
+    });
+    send({ type: 'ready' });
   } else {
     const state = scenario.prepare ?
       await scenario.prepare(tls, p, env, cfg.port) : undefined;
@@ -88,8 +119,10 @@ async function main() {
       if (m.type !== 'run') return;
       try {
         const cpu0 = process.cpuUsage();
+        const t0 = nowMs();
         const result = await scenario.client(tls, p, env, cfg.port, state);
         result.cpuUs = cpuSince(cpu0);
+        result.wallMs = nowMs() - t0;
         send({ type: 'result', result });
       } catch (err) {
         fail(err);
