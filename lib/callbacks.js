@@ -10,6 +10,7 @@ const {
   errnoException,
 } = require('./errors');
 const { selectWithCallback } = require('./alpn');
+const { hasOnread, deliverOnread } = require('./socket-onread');
 const {
   kOwner,
   kParent,
@@ -45,6 +46,7 @@ const callbacks = {
     if (!socket) return false;
     socket[kBytesRead] += chunk.length;
     socket._unrefTimer();
+    if (hasOnread(socket)) return deliverOnread(socket, chunk);
     return socket.push(chunk);
   },
   onend() {

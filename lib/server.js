@@ -14,7 +14,6 @@ const {
     ERR_INVALID_ARG_VALUE,
     ERR_SERVER_ALREADY_LISTEN,
     ERR_SOCKET_BAD_PORT,
-    ERR_UVTLS_NOT_IMPLEMENTED,
     ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS,
     ERR_TLS_REQUIRED_SERVER_NAME,
   },
@@ -32,6 +31,7 @@ const kOnConnection = Symbol('kOnConnection');
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSocketOptions = Symbol('kSocketOptions');
 const kAccepted = Symbol('kAccepted');
+const kListenAborted = Symbol('kListenAborted');
 const kSNICallback = Symbol('kSNICallback');
 const kPskCallback = Symbol('kPskCallback');
 const kEnableTrace = Symbol('kEnableTrace');
@@ -201,20 +201,17 @@ class Server extends net.Server {
 
   listen(...args) {
     const normalized = net._normalizeArgs(args);
-    let options = normalized[0];
+    const options = normalized[0];
     const cb = normalized[1];
     if (this._handle) throw new ERR_SERVER_ALREADY_LISTEN();
+    // An existing handle or descriptor, and any socket in a cluster worker
+    // (whose listening socket the primary owns), listen as net does; the
+    // sockets net accepts are then taken over natively as they connect.
+    if (listensThroughNet(options)) return super.listen(...args);
+    if (options.signal !== undefined) closeOnAbort(this, options.signal);
     if (cb !== null && cb !== undefined) this.once('listening', cb);
     const backlogArg = toNumber(args.length > 1 && args[1]) ||
                        toNumber(args.length > 2 && args[2]);
-    options = options._handle || options.handle || options;
-    if (options instanceof net.Server || typeof options.fd === 'number' ||
-        options._handle !== undefined && options !== normalized[0]) {
-      throw new ERR_UVTLS_NOT_IMPLEMENTED('Listening on an existing handle or fd');
-    }
-    if (options.signal) {
-      throw new ERR_UVTLS_NOT_IMPLEMENTED('The signal option of listen()');
-    }
     // listen(), listen(cb), listen(null[, cb]), or options.port undefined
     // or null: any free port.
     if (args.length === 0 || typeof args[0] === 'function' ||
@@ -251,6 +248,7 @@ class Server extends net.Server {
 
   // Binds and listens; errors are emitted on the next tick, as net does.
   [kListenOn](address, port, family, backlog, options) {
+    if (this[kListenAborted]) return;
     const isPipe = family === -1;
     let handle = new binding.Listener(isPipe);
     let err;
@@ -321,6 +319,7 @@ function onForeignConnection(socket) {
   const tlsSocket = new TLSSocket(socket, this[kSocketOptions]());
   if (this.listenerCount('keylog') > 0) tlsSocket._handle.enableKeylogCallback();
   tlsSocket.server = this;
+  if (this.pauseOnConnect) tlsSocket.pause();
   tlsSocket.on('secure', onServerSocketSecure);
   tlsSocket.on('close', onServerSocketClose);
 }
@@ -358,6 +357,30 @@ function onServerSocketSecure() {
   if (!this.destroyed && this._releaseControl()) {
     this._tlsOptions.server.emit('secureConnection', this);
   }
+}
+
+function listensThroughNet(options) {
+  if (require('cluster').isWorker) return true;
+  const target = options._handle || options.handle || options;
+  return target instanceof net.Server || typeof target.fd === 'number' ||
+         (target !== options && target !== undefined);
+}
+
+// Like net: an aborted signal closes the server.
+function closeOnAbort(server, signal) {
+  if (signal === null || typeof signal !== 'object' || !('aborted' in signal)) {
+    throw new ERR_INVALID_ARG_TYPE('options.signal', 'AbortSignal', signal);
+  }
+  const onAbort = () => {
+    server[kListenAborted] = true;
+    server.close();
+  };
+  if (signal.aborted) {
+    process.nextTick(onAbort);
+    return;
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
+  server.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 function toNumber(x) {

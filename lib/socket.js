@@ -74,25 +74,19 @@ const UV_ECANCELED = -125;
 
 
 
-const notBuiltOptions = ['onread'];
-
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
     const tlsOptions = { ...options };
     if (socket !== undefined && socket !== null && !(socket instanceof Duplex)) {
       throw new ERR_INVALID_ARG_TYPE('socket', 'stream.Duplex', socket);
     }
-    for (const name of notBuiltOptions) {
-      if (tlsOptions[name] != null) {
-        throw new ERR_UVTLS_NOT_IMPLEMENTED(`The ${name} option`);
-      }
-    }
     super({
-      // Wrapping a socket or stream, the option is ignored, as in Node.
-      allowHalfOpen: socket == null ? tlsOptions.allowHalfOpen : false,
+      // Wrapping a socket or stream, as it does, like Node.
+      allowHalfOpen: socket == null ? tlsOptions.allowHalfOpen : socket.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
       signal: tlsOptions.signal,
     });
+    if (socket == null) setOnread(this, tlsOptions.onread);
     this._tlsOptions = tlsOptions;
     this._secureEstablished = false;
     this._securePending = false;
@@ -549,6 +543,8 @@ require('./socket-info').install(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
 const { install: installWrap, feedEarlyBytes } = require('./socket-wrap');
 installWrap(TLSSocket);
+const { install: installOnread, setOnread } = require('./socket-onread');
+installOnread(TLSSocket);
 
 const { keylogFile: tlsKeylog, trace: tlsTrace } = require('./flags');
 let keylogWarned = false;

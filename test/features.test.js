@@ -252,18 +252,3 @@ for (const [label, clientImpl, serverImpl] of h.DIRECTIONS) {
     });
   });
 }
-
-describe('not built yet', function () {
-  it('refuses what it does not do yet, naming it', function () {
-    if (process.env.UVTLS_TEST_IMPL === 'builtin') this.skip();
-    assert.throws(() => uvtls.createServer(h.serverCreds())
-      .listen({ port: 0, host: h.HOST, signal: new AbortController().signal }),
-                  { code: 'ERR_UVTLS_NOT_IMPLEMENTED', message: /signal/ });
-    assert.throws(() => uvtls.connect({ port: 1, onread: { buffer: Buffer.alloc(10), callback() {} } }),
-                  { code: 'ERR_UVTLS_NOT_IMPLEMENTED', message: /onread/ });
-    assert.throws(() => uvtls.createSecurePair(),
-                  { code: 'ERR_UVTLS_NOT_IMPLEMENTED', message: /createSecurePair/ });
-    // The built-in accepts these.
-    builtin.createServer({ ...h.serverCreds(), pauseOnConnect: true }).close();
-  });
-});
