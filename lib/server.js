@@ -199,6 +199,16 @@ class Server extends net.Server {
       Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
   }
 
+  // A cluster worker's server sends these to the primary, which hands the
+  // first worker's to every later one: the workers share ticket keys.
+  _getServerData() {
+    return { ticketKeys: this.getTicketKeys().toString('hex') };
+  }
+
+  _setServerData(data) {
+    this.setTicketKeys(Buffer.from(data.ticketKeys, 'hex'));
+  }
+
   listen(...args) {
     const normalized = net._normalizeArgs(args);
     const options = normalized[0];

@@ -88,7 +88,7 @@ describe('server.listen() beyond addresses', function () {
     assert.strictEqual(code, 0);
   });
 
-  it('cluster workers share the primary\'s port and each serves TLS', async function () {
+  it('cluster workers share the primary\'s port and ticket keys: each resumes the others\' sessions', async function () {
     const dir = h.tmpDir();
     const script = path.join(dir, 'cluster.js');
     fs.writeFileSync(script, `
@@ -102,10 +102,12 @@ describe('server.listen() beyond addresses', function () {
           for (const id in cluster.workers) cluster.workers[id].kill();
           console.log(JSON.stringify({ ports, served }));
         };
+        let session;
         const connectSome = (left) => {
           if (left === 0) return done();
-          const c = tls.connect({ port: ports[0], host: '127.0.0.1', servername: 'localhost',
+          const c = tls.connect({ port: ports[0], host: '127.0.0.1', servername: 'localhost', session,
                                   ca: fs.readFileSync(${JSON.stringify(h.fixturePath('ca.pem'))}) });
+          c.once('session', (s) => { session = session || s; });
           let reply = '';
           c.on('data', (d) => { reply += d; });
           c.on('end', () => { served[reply] = (served[reply] || 0) + 1; connectSome(left - 1); });
@@ -121,7 +123,7 @@ describe('server.listen() beyond addresses', function () {
         const server = tls.createServer({
           key: fs.readFileSync(${JSON.stringify(h.fixturePath('server.key'))}),
           cert: fs.readFileSync(${JSON.stringify(h.fixturePath('server.pem'))}),
-        }, (s) => s.end('worker ' + cluster.worker.id + ' ' + s.getProtocol()));
+        }, (s) => s.end('worker ' + cluster.worker.id + (s.isSessionReused() ? ' resumed' : ' new')));
         server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
       }`);
     const { stdout } = await new Promise((resolve, reject) => {
@@ -132,7 +134,10 @@ describe('server.listen() beyond addresses', function () {
     });
     const { ports, served } = JSON.parse(stdout);
     assert.strictEqual(ports[0], ports[1]);
-    assert.deepStrictEqual(Object.keys(served).sort(), ['worker 1 TLSv1.3', 'worker 2 TLSv1.3']);
-    assert.strictEqual(served['worker 1 TLSv1.3'] + served['worker 2 TLSv1.3'], 8);
+    // The first connection is new; the other seven resume its session,
+    // on both workers.
+    const resumed = Object.keys(served).filter((k) => k.endsWith('resumed')).sort();
+    assert.deepStrictEqual(resumed, ['worker 1 resumed', 'worker 2 resumed']);
+    assert.strictEqual(served['worker 1 resumed'] + served['worker 2 resumed'], 7);
   });
 });
