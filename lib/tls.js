@@ -9,8 +9,6 @@ const {
   codes: {
     ERR_INVALID_ARG_TYPE,
     ERR_TLS_DH_PARAM_SIZE,
-    ERR_TLS_INVALID_CONTEXT,
-    ERR_UVTLS_NOT_IMPLEMENTED,
   },
   connResetException,
 } = require('./errors');
@@ -27,6 +25,7 @@ const {
 } = require('./symbols');
 const { Server, createServer } = require('./server');
 const { convertALPNProtocols } = require('./alpn');
+const { createSecurePair } = require('./secure-pair');
 
 binding.setCallbacks(callbacks);
 
@@ -177,13 +176,6 @@ function getCiphers() {
     ciphers = [...new Set(names.map((name) => name.toLowerCase()))].sort();
   }
   return ciphers.slice();
-}
-
-function createSecurePair(context) {
-  if (context != null && !(context instanceof SecureContext)) {
-    throw new ERR_TLS_INVALID_CONTEXT('context');
-  }
-  throw new ERR_UVTLS_NOT_IMPLEMENTED('tls.createSecurePair()');
 }
 
 function defaultAccessor(name) {

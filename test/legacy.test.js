@@ -1,0 +1,625 @@
+'use strict';
+// tls.createSecurePair(), the legacy API (DEP0064): a TLSSocket (`cleartext`)
+// whose ciphertext the application carries itself through `encrypted`.
+// Here the ciphertext goes over real loopback TCP sockets to and from the
+// built-in's and uvtls's clients and servers, and each observation is
+// compared with what the built-in's own SecurePair gives in the same place.
+
+const assert = require('assert');
+const net = require('net');
+const path = require('path');
+const { execFile } = require('child_process');
+const { promisify } = require('util');
+const EventEmitter = require('events');
+const { Duplex } = require('stream');
+const h = require('./helpers');
+
+const { fx, uvtls, builtin } = h;
+const ROOT = path.join(__dirname, '..');
+const IMPL_PATH = process.env.UVTLS_TEST_IMPL === 'builtin' ? 'tls' : ROOT;
+const CLIENTS = [['built-in tls.connect', builtin], ['uvtls tls.connect', uvtls]];
+
+// The warning is printed once per process anyway; keep it off the test
+// output (the deprecation itself is tested in child processes).
+function quietly(fn) {
+  const saved = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    return fn();
+  } finally {
+    process.noDeprecation = saved;
+  }
+}
+
+function createPair(impl, ...args) {
+  const pair = quietly(() => impl.createSecurePair(...args));
+  h.trackSocket(pair.cleartext);
+  return pair;
+}
+
+function serverContext(impl, extra = {}) {
+  return impl.createSecureContext({ ...h.serverCreds(), ca: fx.ca, ...extra });
+}
+
+// The fields two implementations' errors must agree on (messages carry
+// OpenSSL's addresses, which differ).
+function errorFields(err) {
+  if (!err) return null;
+  return { code: err.code, reason: err.reason, library: err.library };
+}
+
+// A plain net server: each accepted TCP socket carries the ciphertext of a
+// server-side SecurePair of `pairImpl`, made by makeArgs(). Emits
+// 'pair' (pair, socket).
+async function startPairServer(pairImpl, makeArgs) {
+  const server = net.createServer((socket) => {
+    const pair = createPair(pairImpl, ...makeArgs());
+    pair.encrypted.pipe(socket);
+    socket.pipe(pair.encrypted);
+    // A peer that resets: the pair goes with its socket.
+    socket.on('error', () => {});
+    socket.on('close', () => pair.destroy());
+    server.emit('pair', pair, socket);
+  });
+  h.trackServer(server);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, h.HOST, resolve);
+  });
+  return server;
+}
+
+// A client-side SecurePair of `pairImpl` over a TCP connection to `port`.
+async function connectPair(pairImpl, port, args) {
+  const socket = net.connect(port, h.HOST);
+  h.trackSocket(socket);
+  socket.on('error', () => {});
+  const pair = createPair(pairImpl, ...args);
+  pair.encrypted.pipe(socket);
+  socket.pipe(pair.encrypted);
+  socket.on('close', () => pair.destroy());
+  await h.waitEvent(socket, 'connect', 5000);
+  return { pair, socket };
+}
+
+// Records what a cleartext side emits until 'close'.
+function record(pair) {
+  const rec = { secure: 0, errors: [], data: '', ended: false };
+  pair.on('secure', () => rec.secure++);
+  pair.cleartext.on('error', (err) => rec.errors.push(errorFields(err)));
+  pair.cleartext.on('data', (d) => { rec.data += d; });
+  pair.cleartext.on('end', () => { rec.ended = true; });
+  rec.closed = h.withTimeout(new Promise((resolve) => pair.cleartext.once('close', resolve)),
+                             10000, 'cleartext close');
+  return rec;
+}
+
+describe('tls.createSecurePair()', function () {
+  afterEach(h.cleanup);
+
+  it('has the built-in\'s shape: a SecurePair with server, credentials, encrypted, cleartext, destroy()', function () {
+    const shape = (impl) => {
+      const ctx = impl.createSecureContext();
+      const server = new EventEmitter();
+      const pair = createPair(impl, ctx, true, false, false, { server });
+      const info = {
+        name: pair.constructor.name,
+        emitter: pair instanceof EventEmitter,
+        keys: Object.keys(pair).filter((k) => !k.startsWith('_')),
+        methods: Object.getOwnPropertyNames(Object.getPrototypeOf(pair)).sort(),
+        server: pair.server === server,
+        credentials: pair.credentials === ctx,
+        cleartextIsTLSSocket: pair.cleartext instanceof impl.TLSSocket,
+        encryptedIsDuplex: pair.encrypted instanceof Duplex,
+        encryptedIsSocket: pair.encrypted instanceof net.Socket,
+        writable: [pair.encrypted.writable, pair.cleartext.writable],
+        tlsOptions: ['isServer', 'requestCert', 'rejectUnauthorized']
+          .map((k) => pair.cleartext._tlsOptions[k]),
+        encrypted: pair.cleartext.encrypted,
+      };
+      pair.destroy();
+      return info;
+    };
+    const got = shape(uvtls);
+    assert.deepStrictEqual(got, {
+      name: 'SecurePair',
+      emitter: true,
+      keys: ['server', 'credentials', 'encrypted', 'cleartext'],
+      methods: ['constructor', 'destroy'],
+      server: true,
+      credentials: true,
+      cleartextIsTLSSocket: true,
+      encryptedIsDuplex: true,
+      encryptedIsSocket: false,
+      writable: [true, true],
+      tlsOptions: [true, false, false],
+      encrypted: true,
+    });
+    assert.deepStrictEqual(got, shape(builtin));
+  });
+
+  it('defaults as the built-in: a context is made, requestCert = !isServer, rejectUnauthorized = false', function () {
+    const defaults = (impl) => [[], [undefined, true], [null, false], [null, true, true, true]].map((args) => {
+      const pair = createPair(impl, ...args);
+      const o = pair.cleartext._tlsOptions;
+      const info = {
+        credentials: pair.credentials === null ? null : pair.credentials instanceof impl.SecureContext,
+        server: pair.server,
+        options: [o.isServer, o.requestCert, o.rejectUnauthorized],
+      };
+      pair.destroy();
+      return info;
+    });
+    const got = defaults(uvtls);
+    assert.deepStrictEqual(got, [
+      { credentials: true, server: undefined, options: [false, true, false] },
+      { credentials: true, server: undefined, options: [true, false, false] },
+      { credentials: null, server: undefined, options: [false, true, false] },
+      { credentials: null, server: undefined, options: [true, true, true] },
+    ]);
+    assert.deepStrictEqual(got, defaults(builtin));
+  });
+
+  it('refuses a context that is not a SecureContext, as the built-in does', function () {
+    for (const bad of [{}, 1, 'context', { context: {} }]) {
+      const expected = quietly(() => {
+        try { builtin.createSecurePair(bad); } catch (err) { return err; }
+        return null;
+      });
+      assert.ok(expected, `the built-in accepts ${JSON.stringify(bad)}`);
+      assert.throws(() => quietly(() => uvtls.createSecurePair(bad)),
+                    { name: expected.name, code: 'ERR_TLS_INVALID_CONTEXT', message: expected.message });
+    }
+  });
+
+  describe('the deprecation warning (in a child process)', function () {
+    // Runs `body` in a fresh node with `tls` bound to the implementation under
+    // test and `builtin` to node:tls; prints the warnings it got as JSON.
+    async function warnings(body, flags = []) {
+      const script = `
+        const tls = require(${JSON.stringify(IMPL_PATH)});
+        const builtin = require('tls');
+        const got = [];
+        process.on('warning', (w) => got.push({ name: w.name, code: w.code, message: w.message }));
+        process.on('uncaughtException', (e) => got.push({ uncaught: e.name, code: e.code }));
+        ${body}
+        setTimeout(() => console.log(JSON.stringify(got)), 50);`;
+      const { stdout } = await promisify(execFile)(process.execPath, [...flags, '-e', script],
+                                                   { timeout: 10000 });
+      return JSON.parse(stdout);
+    }
+    const DEP0064 = {
+      name: 'DeprecationWarning',
+      code: 'DEP0064',
+      message: 'tls.createSecurePair() is deprecated. Please use tls.TLSSocket instead.',
+    };
+
+    it('is DEP0064, emitted once per process however many pairs are made', async function () {
+      const got = await warnings(`
+        tls.createSecurePair().destroy();
+        tls.createSecurePair(tls.createSecureContext(), true).destroy();
+        tls.createSecurePair(null, false, false, false, {}).destroy();`);
+      assert.deepStrictEqual(got, [DEP0064]);
+    });
+
+    it('is the same warning as the built-in\'s: one between both', async function () {
+      const got = await warnings(`
+        tls.createSecurePair().destroy();
+        builtin.createSecurePair().destroy();`);
+      assert.deepStrictEqual(got, [DEP0064]);
+    });
+
+    it('is not emitted with --no-deprecation, and is thrown with --throw-deprecation', async function () {
+      assert.deepStrictEqual(await warnings('tls.createSecurePair().destroy();', ['--no-deprecation']), []);
+      // As with the built-in, the warning is thrown from where it is
+      // emitted (not from the call), so it arrives as an uncaught exception.
+      const thrown = await warnings('tls.createSecurePair();', ['--throw-deprecation']);
+      assert.deepStrictEqual(thrown, [{ uncaught: 'DeprecationWarning', code: 'DEP0064' }]);
+    });
+  });
+
+  describe('server side, over TCP from a plain net server', function () {
+    for (const [clientLabel, clientImpl] of CLIENTS) {
+      describe(clientLabel, function () {
+        // One connection: the client sends 'ping', the pair answers 'pong';
+        // the client ends, then the pair does. Returns the observations.
+        async function pingPong(pairImpl, { requestCert = false, clientCert = false } = {}) {
+          const server = await startPairServer(
+            pairImpl, () => [serverContext(pairImpl), true, requestCert, false]);
+          const pairEvent = h.waitEvent(server, 'pair', 5000);
+          const client = await h.connect(clientImpl, server,
+                                         clientCert ? { key: fx.clientKey, cert: fx.clientCert } : {});
+          const [pair] = await pairEvent;
+          const rec = record(pair);
+          if (!rec.secure) await h.waitEvent(pair, 'secure', 5000).then(() => { rec.secure = 1; });
+          const clientData = h.collect(client);
+          const gotPing = h.readBytes(pair.cleartext, 4);
+          client.write('ping');
+          assert.strictEqual((await gotPing).toString(), 'ping');
+          const peer = pair.cleartext.getPeerCertificate();
+          const obs = {
+            clientAuthorized: client.authorized,
+            secureEvents: rec.secure,
+            errors: rec.errors,
+            peerCN: peer && peer.subject ? peer.subject.CN : null,
+            authorized: pair.cleartext.authorized,
+            authorizationError: pair.cleartext.authorizationError,
+            protocol: pair.cleartext.getProtocol(),
+            cipher: pair.cleartext.getCipher().name,
+          };
+          pair.cleartext.write('pong');
+          // The client ends; the pair's cleartext is told ('end') and,
+          // half-open as the built-in's, ends when it chooses to.
+          const clientEnded = h.waitEvent(pair.cleartext, 'end', 5000);
+          client.end();
+          await clientEnded;
+          await new Promise((resolve) => setImmediate(resolve));
+          obs.writableAfterEnd = pair.cleartext.writable;
+          pair.cleartext.end();
+          obs.clientReceived = (await clientData).toString();
+          await rec.closed;
+          return obs;
+        }
+
+        it('handshakes, emits secure once, and carries data both ways', async function () {
+          const got = await pingPong(uvtls);
+          assert.deepStrictEqual(got, {
+            clientAuthorized: true,
+            clientReceived: 'pong',
+            secureEvents: 1,
+            errors: [],
+            peerCN: null,
+            authorized: false,
+            authorizationError: null,
+            protocol: 'TLSv1.3',
+            cipher: 'TLS_AES_256_GCM_SHA384',
+            writableAfterEnd: true,
+          });
+          assert.deepStrictEqual(got, await pingPong(builtin));
+        });
+
+        it('with requestCert, cleartext.getPeerCertificate() is the client\'s (authorized stays as the built-in leaves it)', async function () {
+          const got = await pingPong(uvtls, { requestCert: true, clientCert: true });
+          assert.strictEqual(got.peerCN, 'uvtls test client');
+          assert.strictEqual(got.clientReceived, 'pong');
+          assert.deepStrictEqual(got, await pingPong(builtin, { requestCert: true, clientCert: true }));
+        });
+
+        it('moves 2 MiB each way with backpressure, intact', async function () {
+          this.timeout(30000);
+          const server = await startPairServer(uvtls, () => [serverContext(uvtls), true, false, false]);
+          const pairEvent = h.waitEvent(server, 'pair', 5000);
+          const client = await h.connect(clientImpl, server);
+          const [pair] = await pairEvent;
+          const MiB2 = 2 * 1024 * 1024;
+          const toPair = h.readBytes(pair.cleartext, MiB2, 20000);
+          const toClient = h.readBytes(client, MiB2, 20000);
+          const [sentUp, sentDown] = await h.withTimeout(Promise.all([
+            h.sendData(client, MiB2, { chunkSize: 50000, end: false }),
+            h.sendData(pair.cleartext, MiB2, { chunkSize: 70000, end: false }),
+          ]), 20000, 'sending');
+          const [up, down] = await Promise.all([toPair, toClient]);
+          assert.strictEqual(up.length, MiB2);
+          assert.strictEqual(h.sha256(up), sentUp.hash);
+          assert.strictEqual(down.length, MiB2);
+          assert.strictEqual(h.sha256(down), sentDown.hash);
+          // The pair's cleartext had to wait for the TCP side ('drain').
+          assert.ok(sentDown.drains > 0, 'no backpressure on the pair');
+        });
+      });
+    }
+
+    it('a client without a certificate, when one is required: reported on both sides as by the built-in', async function () {
+      const run = async (pairImpl) => {
+        const server = await startPairServer(
+          pairImpl, () => [serverContext(pairImpl), true, true, true]);
+        const pairEvent = h.waitEvent(server, 'pair', 5000);
+        const client = await h.connect(builtin, server);
+        const clientError = h.waitEvent(client, 'error', 5000).then(([err]) => errorFields(err));
+        client.resume();
+        const [pair] = await pairEvent;
+        const rec = record(pair);
+        await rec.closed;
+        return { pair: { secure: rec.secure, errors: rec.errors }, client: await clientError };
+      };
+      const got = await run(uvtls);
+      assert.deepStrictEqual(got.pair, {
+        secure: 0,
+        errors: [{ code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE', reason: 'peer did not return a certificate', library: 'SSL routines' }],
+      });
+      assert.strictEqual(got.client.code, 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+      assert.deepStrictEqual(got, await run(builtin));
+    });
+
+    it('a client certificate from an unknown CA: the pair goes on, unauthorized, as the built-in\'s does', async function () {
+      const run = async (pairImpl) => {
+        const server = await startPairServer(
+          pairImpl, () => [serverContext(pairImpl, { ca: fx.otherCa }), true, true, true]);
+        const pairEvent = h.waitEvent(server, 'pair', 5000);
+        const client = await h.connect(builtin, server, { key: fx.clientKey, cert: fx.clientCert });
+        const [pair] = await pairEvent;
+        const rec = record(pair);
+        await h.waitEvent(pair, 'secure', 5000);
+        const ping = h.readBytes(pair.cleartext, 4);
+        client.write('ping');
+        await ping;
+        const peer = pair.cleartext.getPeerCertificate();
+        pair.destroy();
+        await rec.closed;
+        return {
+          errors: rec.errors,
+          authorized: pair.cleartext.authorized,
+          authorizationError: pair.cleartext.authorizationError,
+          peerCN: peer.subject.CN,
+        };
+      };
+      const got = await run(uvtls);
+      assert.deepStrictEqual(got, { errors: [], authorized: false, authorizationError: null, peerCN: 'uvtls test client' });
+      assert.deepStrictEqual(got, await run(builtin));
+    });
+
+    it('not TLS at all: the cleartext side errors as the built-in\'s does (never the server option\'s tlsClientError)', async function () {
+      const run = async (pairImpl) => {
+        // A tls.Server given as the `server` option (not listening).
+        const tlsServer = pairImpl.createServer(h.serverCreds());
+        const clientErrors = [];
+        tlsServer.on('tlsClientError', (err) => clientErrors.push(err.code));
+        const server = await startPairServer(
+          pairImpl, () => [serverContext(pairImpl), true, false, false, { server: tlsServer }]);
+        const pairEvent = h.waitEvent(server, 'pair', 5000);
+        const socket = net.connect(server.address().port, h.HOST);
+        h.trackSocket(socket);
+        socket.on('error', () => {});
+        socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+        const [pair] = await pairEvent;
+        const rec = record(pair);
+        await rec.closed;
+        await h.delay(20);
+        return { secure: rec.secure, errors: rec.errors, server: pair.server === tlsServer, clientErrors };
+      };
+      const got = await run(uvtls);
+      assert.deepStrictEqual(got, {
+        secure: 0,
+        errors: [{ code: 'ERR_SSL_HTTP_REQUEST', reason: 'http request', library: 'SSL routines' }],
+        server: true,
+        clientErrors: [],
+      });
+      assert.deepStrictEqual(got, await run(builtin));
+    });
+
+    it('passes its fifth argument to the TLSSocket: SNICallback and ALPNProtocols take effect', async function () {
+      const run = async (pairImpl) => {
+        const names = [];
+        const server = await startPairServer(pairImpl, () => [
+          pairImpl.createSecureContext(h.serverCreds('wrong')), true, false, false, {
+            ALPNProtocols: ['b', 'a'],
+            SNICallback(name, cb) {
+              names.push(name);
+              setTimeout(() => cb(null, serverContext(pairImpl)), 5);
+            },
+          }]);
+        const pairEvent = h.waitEvent(server, 'pair', 5000);
+        const client = await h.connect(builtin, server, { ALPNProtocols: ['a', 'b'] });
+        const [pair] = await pairEvent;
+        if (!pair.cleartext._secureEstablished) await h.waitEvent(pair, 'secure', 5000);
+        return {
+          names,
+          clientALPN: client.alpnProtocol,
+          pairALPN: pair.cleartext.alpnProtocol,
+          servername: pair.cleartext.servername,
+          clientAuthorized: client.authorized,
+        };
+      };
+      const got = await run(uvtls);
+      assert.deepStrictEqual(got, {
+        names: ['localhost'], clientALPN: 'b', pairALPN: 'b', servername: 'localhost', clientAuthorized: true,
+      });
+      assert.deepStrictEqual(got, await run(builtin));
+    });
+  });
+
+  describe('client side, over TCP', function () {
+    for (const [serverLabel, serverImpl] of [['built-in tls.createServer', builtin],
+                                             ['uvtls tls.createServer', uvtls]]) {
+      describe(`to a ${serverLabel}`, function () {
+        async function hello(pairImpl, { serverOptions = {}, pairOptions = {}, clientCert = false } = {}) {
+          const server = await h.startServer(serverImpl, { ...h.serverCreds(), ...serverOptions }, (sock) => {
+            sock.on('error', () => {});
+            sock.on('data', (d) => sock.write(`${d}`.toUpperCase()));
+            sock.on('end', () => sock.end());
+          });
+          const ctx = pairImpl.createSecureContext(
+            clientCert ? { ca: fx.ca, key: fx.clientKey, cert: fx.clientCert } : { ca: fx.ca });
+          const serverSide = h.withTimeout(new Promise((resolve) => {
+            server.once('secureConnection', resolve);
+            server.once('tlsClientError', () => resolve(null));
+          }), 5000, 'the server\'s handshake');
+          const { pair } = await connectPair(pairImpl, server.address().port,
+                                             [ctx, false, false, false, { servername: 'localhost', ...pairOptions }]);
+          const rec = record(pair);
+          // As with the built-in, the handshake starts with the first write.
+          pair.cleartext.write('hello');
+          await h.withTimeout(new Promise((resolve) => {
+            pair.cleartext.on('data', () => { if (rec.data.length >= 5) resolve(); });
+            pair.cleartext.once('close', resolve);
+          }), 5000, 'the answer');
+          const peer = pair.cleartext.getPeerCertificate();
+          const serverSock = await serverSide;
+          const obs = {
+            secure: rec.secure,
+            data: rec.data,
+            errors: rec.errors,
+            peerCN: peer && peer.subject ? peer.subject.CN : null,
+            authorized: pair.cleartext.authorized,
+            authorizationError: pair.cleartext.authorizationError,
+            servername: serverSock ? serverSock.servername : null,
+            serverSawClientCert: serverSock ? serverSock.getPeerCertificate().subject?.CN ?? null : null,
+          };
+          pair.cleartext.end();
+          await rec.closed;
+          obs.ended = rec.ended;
+          return obs;
+        }
+
+        it('handshakes on the first write, emits secure, and gets the answer', async function () {
+          const got = await hello(uvtls);
+          assert.deepStrictEqual(got, {
+            secure: 1,
+            data: 'HELLO',
+            errors: [],
+            peerCN: 'localhost',
+            authorized: false,
+            authorizationError: null,
+            // The fifth argument's servername is not sent (as the built-in).
+            servername: false,
+            serverSawClientCert: null,
+            ended: true,
+          });
+          assert.deepStrictEqual(got, await hello(builtin));
+        });
+
+        it('presents its certificate to a server that asks for one', async function () {
+          const opts = { serverOptions: { requestCert: true, rejectUnauthorized: true, ca: fx.ca }, clientCert: true };
+          const got = await hello(uvtls, opts);
+          assert.strictEqual(got.serverSawClientCert, 'uvtls test client');
+          assert.strictEqual(got.data, 'HELLO');
+          assert.deepStrictEqual(got, await hello(builtin, opts));
+        });
+
+        it('a certificate the server does not trust: cut off, as the built-in\'s pair is', async function () {
+          const opts = { serverOptions: { requestCert: true, rejectUnauthorized: true, ca: fx.otherCa }, clientCert: true };
+          const got = await hello(uvtls, opts);
+          // TLS 1.3: the client is done before the server judges its
+          // certificate; the server then drops the connection.
+          assert.strictEqual(got.secure, 1);
+          assert.strictEqual(got.data, '');
+          assert.deepStrictEqual(got.errors, []);
+          assert.strictEqual(got.serverSawClientCert, null);
+          assert.strictEqual(got.ended, true);
+          assert.deepStrictEqual(got, await hello(builtin, opts));
+        });
+
+        it('does not verify the server itself, even with rejectUnauthorized (as the built-in)', async function () {
+          const opts = { serverOptions: h.serverCreds('self'), pairOptions: { rejectUnauthorized: true } };
+          const got = await hello(uvtls, opts);
+          assert.strictEqual(got.data, 'HELLO');
+          assert.strictEqual(got.authorized, false);
+          assert.deepStrictEqual(got, await hello(builtin, opts));
+        });
+      });
+    }
+  });
+
+  describe('in memory, pair to pair', function () {
+    function linkedPairs(serverImpl, clientImpl) {
+      const server = createPair(serverImpl, serverContext(serverImpl), true, false, false);
+      const client = createPair(clientImpl, clientImpl.createSecureContext({ ca: fx.ca }), false, false, false,
+                                { servername: 'localhost' });
+      server.encrypted.pipe(client.encrypted);
+      client.encrypted.pipe(server.encrypted);
+      return { server, client };
+    }
+
+    for (const [label, serverImpl, clientImpl] of [['uvtls server, built-in client', uvtls, builtin],
+                                                   ['built-in server, uvtls client', builtin, uvtls],
+                                                   ['uvtls both', uvtls, uvtls]]) {
+      it(`${label}: secure on both, data both ways, end() reaches the other cleartext`, async function () {
+        const { server, client } = linkedPairs(serverImpl, clientImpl);
+        const secure = Promise.all([h.waitEvent(server, 'secure', 5000), h.waitEvent(client, 'secure', 5000)]);
+        const up = h.readBytes(server.cleartext, 2);
+        client.cleartext.write('up');
+        await secure;
+        assert.strictEqual((await up).toString(), 'up');
+        const down = h.collect(client.cleartext);
+        server.cleartext.end('down');
+        assert.strictEqual((await down).toString(), 'down');
+        assert.strictEqual(client.cleartext.getPeerCertificate().subject.CN, 'localhost');
+        server.destroy();
+        client.destroy();
+      });
+    }
+
+    it('backpressure crosses the pair: an unread encrypted side holds back cleartext writes', async function () {
+      const { server, client } = linkedPairs(uvtls, uvtls);
+      const first = h.readBytes(server.cleartext, 1);
+      client.cleartext.write('x');
+      await Promise.all([h.waitEvent(client, 'secure', 5000), first]);
+      server.encrypted.unpipe(client.encrypted);
+      server.encrypted.pause();
+      const total = 8 * 1024 * 1024;
+      let handedOver = false;
+      const sent = h.sendData(server.cleartext, total, { end: false }).then((r) => { handedOver = true; return r; });
+      await h.delay(100);
+      assert.strictEqual(handedOver, false, 'all of it was taken with nobody reading');
+      assert.ok(server.encrypted.readableLength <= 1024 * 1024,
+                `encrypted holds ${server.encrypted.readableLength} bytes`);
+      const got = h.readBytes(client.cleartext, total, 20000);
+      server.encrypted.pipe(client.encrypted);
+      const { hash } = await h.withTimeout(sent, 20000, 'sending');
+      const data = await got;
+      assert.strictEqual(data.length, total);
+      assert.strictEqual(h.sha256(data), hash);
+      server.destroy();
+      client.destroy();
+    });
+
+    it('pair.destroy() closes both of its ends, with no error', async function () {
+      const { server, client } = linkedPairs(uvtls, uvtls);
+      client.cleartext.write('x');
+      await h.waitEvent(client, 'secure', 5000);
+      const ends = [client.cleartext, client.encrypted].map((s) => h.watch(s).closed);
+      client.destroy();
+      const [clear, enc] = await h.withTimeout(Promise.all(ends), 5000, 'close');
+      assert.strictEqual(clear.error, null);
+      assert.strictEqual(enc.error, null);
+      server.destroy();
+    });
+
+    it('destroying encrypted closes cleartext (the built-in\'s would stay open)', async function () {
+      if (process.env.UVTLS_TEST_IMPL === 'builtin') this.skip();
+      const { server, client } = linkedPairs(uvtls, uvtls);
+      client.cleartext.write('x');
+      await Promise.all([h.waitEvent(client, 'secure', 5000), h.waitEvent(server, 'secure', 5000)]);
+      const clear = h.watch(server.cleartext);
+      const enc = h.watch(server.encrypted);
+      server.cleartext.resume();
+      server.encrypted.destroy(new Error('the transport failed'));
+      const rec = await h.withTimeout(clear.closed, 5000, 'cleartext close');
+      // The error stays with the stream destroyed with it.
+      assert.strictEqual((await enc.closed).error.message, 'the transport failed');
+      assert.strictEqual(rec.error, null);
+      // What it had received was still read, then EOF.
+      assert.deepStrictEqual(rec.events, ['end', 'close']);
+      client.destroy();
+
+      // A client pair that was never written to (so never started).
+      const idle = createPair(uvtls, uvtls.createSecureContext({ ca: fx.ca }), false);
+      const idleClear = h.watch(idle.cleartext);
+      idle.encrypted.destroy();
+      const idleRec = await h.withTimeout(idleClear.closed, 5000, 'idle cleartext close');
+      assert.deepStrictEqual(idleRec.events, ['close']);
+    });
+
+    it('destroying cleartext ends encrypted after what it holds (the TLS alert, then EOF)', async function () {
+      if (process.env.UVTLS_TEST_IMPL === 'builtin') this.skip();
+      const server = createPair(uvtls, serverContext(uvtls), true, true, true);
+      const client = createPair(uvtls, uvtls.createSecureContext({ ca: fx.ca }), false, false, false);
+      server.encrypted.pipe(client.encrypted);
+      client.encrypted.pipe(server.encrypted);
+      const serverErr = h.waitEvent(server.cleartext, 'error', 5000);
+      let afterHandshake = 0;
+      client.on('secure', () => server.encrypted.on('data', (d) => { afterHandshake += d.length; }));
+      const enc = h.watch(server.encrypted);
+      const clientEnd = h.waitEvent(client.cleartext, 'end', 5000);
+      client.cleartext.write('no certificate');
+      client.cleartext.resume();
+      assert.strictEqual((await serverErr)[0].code, 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
+      const rec = await h.withTimeout(enc.closed, 5000, 'encrypted close');
+      assert.deepStrictEqual(rec.events, ['end', 'close']);
+      assert.ok(afterHandshake > 0, 'the alert was not delivered');
+      // The peer is not left waiting.
+      await clientEnd;
+      client.destroy();
+    });
+  });
+});
