@@ -12,7 +12,7 @@ const binding = require('./native');
 const { codes: { ERR_TLS_INVALID_CONTEXT } } = require('./errors');
 const { createSecureContext } = require('./secure-context');
 const { TLSSocket } = require('./socket');
-const { kErrorEmitted, kStarted, kStartWhenConnected } = require('./symbols');
+const { kErrorEmitted, kStarted } = require('./symbols');
 
 const kOther = Symbol('kOther');
 const kWriteDone = Symbol('kWriteDone');
@@ -113,17 +113,6 @@ class SecurePair extends EventEmitter {
     // No tls.Server accepted this socket: its errors are its own (the
     // 'error' event), never a server's 'tlsClientError'.
     cleartext[kErrorEmitted] = true;
-    if (!tlsOptions.isServer) {
-      // As in Node, a client starts its handshake when it is first written
-      // to (or ended), not before.
-      for (const method of ['_write', '_writev', '_final']) {
-        const original = cleartext[method];
-        cleartext[method] = function startThen(...args) {
-          if (!this[kStarted] && this._handle && !this.destroyed) this[kStartWhenConnected]();
-          return original.apply(this, args);
-        };
-      }
-    }
     this.cleartext = cleartext;
     cleartext.once('secure', () => this.emit('secure'));
     // A client whose transport went away before it started has nothing

@@ -108,9 +108,11 @@ const methods = {
     });
   },
 
+  // Starts the handshake once the wrapped socket is connected (once).
   [kStartWhenConnected]() {
+    if (this[kStartRequested]) return;
+    this[kStartRequested] = true;
     if (this[kAdopted]) {
-      this[kStartRequested] = true;
       if (!this.connecting) this[kStart]();
       return;
     }

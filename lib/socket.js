@@ -65,6 +65,7 @@ const {
 } = require('./symbols');
 
 const UV_ENOTCONN = -107;
+const kStartOnWrite = Symbol('kStartOnWrite');
 
 // The native Connection's transport kinds.
 const TRANSPORT_TCP = 0;
@@ -142,7 +143,10 @@ class TLSSocket extends net.Socket {
       convertALPNProtocols(tlsOptions.ALPNProtocols, out);
       this[kALPN] = out.ALPNProtocols || null;
     }
-    if (tlsOptions.isServer && tlsOptions.server) this.on('error', onServerSocketError);
+    // Until the application has the socket, its errors are '_tlsError'
+    // events, which a server turns into 'tlsClientError', as in Node.
+    this.on('error', emitTLSError);
+    if (tlsOptions.isServer && tlsOptions.server) this.on('_tlsError', onServerSocketError);
     else this.on('newListener', keylogNewListener);
     if (!tlsOptions.secureContext) {
       tlsOptions.secureContext = createSecureContext(tlsOptions);
@@ -406,17 +410,16 @@ class TLSSocket extends net.Socket {
     } else if (this._tlsOptions.isServer && this._tlsOptions.rejectUnauthorized &&
                /peer did not return a certificate/.test(err.message)) {
       this.destroy();
-    } else if (!this._controlReleased) {
-      if (this._tlsOptions.isServer) onServerSocketError.call(this, err);
     } else {
-      this.emit('error', err);
+      this.emit('_tlsError', err);
+      if (this._controlReleased) this.emit('error', err);
     }
   }
 
   _releaseControl() {
     if (this._controlReleased) return false;
     this._controlReleased = true;
-    this.removeListener('error', onServerSocketError);
+    this.removeListener('error', emitTLSError);
     return true;
   }
 
@@ -438,6 +441,7 @@ class TLSSocket extends net.Socket {
   [kWriteGeneric](writev, data, encoding, cb) {
     if (!this._secureEstablished) {
       this[kPendingWrite] = [writev, data, encoding, cb];
+      this[kStartOnWrite]();
       return;
     }
     if (!this._handle) {
@@ -467,8 +471,18 @@ class TLSSocket extends net.Socket {
     else process.nextTick(cb);
   }
 
+  // A client made with new TLSSocket(socket) starts on its first write or
+  // end(), as in Node.
+  [kStartOnWrite]() {
+    if (!this[kStarted] && !this._tlsOptions.isServer && !this[kOptions] &&
+        (this[kParent] || this[kAdopted]) && this._handle && !this.destroyed) {
+      this[kStartWhenConnected]();
+    }
+  }
+
   _final(cb) {
     if (this.pending || this.connecting || (this._handle && !this._secureEstablished)) {
+      this[kStartOnWrite]();
       this.once('secure', () => this._final(cb));
       return;
     }
@@ -561,6 +575,10 @@ function keylogNewListener(event) {
   if (event !== 'keylog' || !this._handle) return;
   this._handle.enableKeylogCallback();
   this.removeListener('newListener', keylogNewListener);
+}
+
+function emitTLSError(err) {
+  this.emit('_tlsError', err);
 }
 
 // Before a server socket is handed to the application, its errors go to
