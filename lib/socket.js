@@ -65,6 +65,13 @@ const {
 } = require('./symbols');
 
 const UV_ENOTCONN = -107;
+
+// As on Node's TLS handle (`socket.ssl.fd`, `socket._handle.fd`).
+Object.defineProperty(binding.Connection.prototype, 'fd', {
+  get() { return this.getFd(); },
+  configurable: true,
+  enumerable: false,
+});
 const kStartOnWrite = Symbol('kStartOnWrite');
 
 // The native Connection's transport kinds.

@@ -77,6 +77,7 @@ connection_t *connection_unwrap(napi_env env, napi_value v);
 /* Getters on the connection's socket and TLS state (connection_info.c). */
 napi_value connection_getpeername(napi_env env, napi_callback_info info);
 napi_value connection_getsockname(napi_env env, napi_callback_info info);
+napi_value connection_get_fd(napi_env env, napi_callback_info info);
 napi_value connection_set_no_delay(napi_env env, napi_callback_info info);
 napi_value connection_set_keep_alive(napi_env env, napi_callback_info info);
 napi_value connection_get_protocol(napi_env env, napi_callback_info info);

@@ -521,6 +521,7 @@ napi_value connection_define(napi_env env) {
       METHOD("unref", connection_unref),
       METHOD("getpeername", connection_getpeername),
       METHOD("getsockname", connection_getsockname),
+      METHOD("getFd", connection_get_fd),
       METHOD("setNoDelay", connection_set_no_delay),
       METHOD("setKeepAlive", connection_set_keep_alive),
       METHOD("getProtocol", connection_get_protocol),

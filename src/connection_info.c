@@ -81,6 +81,19 @@ napi_value connection_getsockname(napi_env env, napi_callback_info info) {
   return fill_name(env, info, 0);
 }
 
+/* The socket's descriptor, as StreamBase's fd: -1 for a JavaScript
+ * stream or once closed. */
+napi_value connection_get_fd(napi_env env, napi_callback_info info) {
+  THIS_CONNECTION(env, info, c);
+  uv_os_fd_t fd;
+
+  (void)argv;
+  if (!c->handle_open || c->transport.kind == TRANSPORT_JS ||
+      uv_fileno(&c->transport.h.handle, &fd) != 0)
+    return util_int(env, -1);
+  return util_int(env, fd);
+}
+
 napi_value connection_set_no_delay(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
 

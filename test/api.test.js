@@ -364,6 +364,17 @@ describe('api', function () {
         assert.deepStrictEqual(serverSocket.address(), server.address());
       });
 
+      it('the TLS handle has the socket\'s descriptor (ssl.fd), until it closes', async function () {
+        const { client, serverSocket } = await pair();
+        for (const socket of [client, serverSocket]) {
+          assert(Number.isInteger(socket.ssl.fd) && socket.ssl.fd > 2, String(socket.ssl.fd));
+          assert.strictEqual(socket._handle.fd, socket.ssl.fd);
+        }
+        assert.notStrictEqual(client.ssl.fd, serverSocket.ssl.fd);
+        client.destroy();
+        assert.strictEqual(client.ssl, null);
+      });
+
       it('bytesRead / bytesWritten count plaintext and match the peer', async function () {
         const { client, serverSocket } = await pair();
         client.write(Buffer.alloc(1234, 1));
