@@ -23,7 +23,8 @@
         "src/bio.c",
         "src/rootstore.c",
         "src/connection_info.c",
-        "src/connection_keys.c"
+        "src/connection_keys.c",
+        "src/offload.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

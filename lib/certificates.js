@@ -81,4 +81,10 @@ function peerX509Certificate(handle) {
   return issuer;
 }
 
-module.exports = { x509, legacyObject, peerCertificate, peerX509Certificate };
+// The peer's own certificate, parsed (from the cache), or undefined.
+function peerLeafX509(handle) {
+  const { chain } = handle.getPeerCertificateChain(false);
+  return chain.length > 0 ? x509(chain[0]) : undefined;
+}
+
+module.exports = { x509, legacyObject, peerCertificate, peerX509Certificate, peerLeafX509 };

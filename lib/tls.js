@@ -13,6 +13,7 @@ const {
   connResetException,
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
+const { peerLeafX509 } = require('./certificates');
 const { SecureContext, createSecureContext } = require('./secure-context');
 const { TLSSocket } = require('./socket');
 const callbacks = require('./callbacks');
@@ -57,6 +58,17 @@ function normalizeConnectArgs(args) {
 
 let ipServernameWarned = false;
 
+// The default identity check needs only the subjectAltName, which the
+// cached parsed certificate has: the full certificate object (costly to
+// build on every handshake) is made only to report a mismatch.
+function checkIdentityQuickly(socket, hostname) {
+  const leaf = peerLeafX509(socket._handle);
+  if (leaf && checkServerIdentity(hostname, { subjectaltname: leaf.subjectAltName }) === undefined) {
+    return undefined;
+  }
+  return checkServerIdentity(hostname, socket.getPeerCertificate(true));
+}
+
 // Verifies the server once the handshake is done, then secureConnect.
 function onConnectSecure() {
   const options = this[kOptions];
@@ -70,8 +82,11 @@ function onConnectSecure() {
   let verifyError = this._handle.verifyError();
   if (!verifyError && !this.isSessionReused()) {
     const hostname = options.servername || options.host || 'localhost';
-    const cert = this.getPeerCertificate(true);
-    verifyError = options.checkServerIdentity(hostname, cert);
+    if (options.checkServerIdentity === checkServerIdentity) {
+      verifyError = checkIdentityQuickly(this, hostname);
+    } else {
+      verifyError = options.checkServerIdentity(hostname, this.getPeerCertificate(true));
+    }
   }
   if (verifyError) {
     this.authorized = false;
@@ -111,7 +126,8 @@ function connect(...args) {
   const options = {
     rejectUnauthorized: !getAllowUnauthorized(),
     ciphers: defaults.DEFAULT_CIPHERS,
-    checkServerIdentity,
+    // Looked up at each call, as Node does: programs replace it.
+    checkServerIdentity: module.exports.checkServerIdentity,
     minDHSize: 1024,
     ...opts,
   };

@@ -119,7 +119,8 @@ static napi_value get_ciphers(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* stats(): native objects alive in this environment, for leak tests. */
+/* stats(): native objects alive in this environment (for leak tests), and
+ * how many handshake steps ran on the thread pool. */
 static napi_value get_stats(napi_env env, napi_callback_info info) {
   instance_t *inst = instance_get(env);
   napi_value out;
@@ -130,6 +131,7 @@ static napi_value get_stats(napi_env env, napi_callback_info info) {
   napi_create_object(env, &out);
   util_set_int(env, out, "connections", inst->connections);
   util_set_int(env, out, "openHandles", inst->live_count);
+  util_set_int(env, out, "offloadedHandshakes", inst->offloaded);
   return out;
 }
 

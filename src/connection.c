@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "errors.h"
+#include "offload.h"
 #include "util.h"
 
 static void on_connect(transport_t *t, int status);
@@ -74,7 +75,7 @@ int connection_flush(connection_t *c, int notify) {
 }
 
 void connection_update_reading(connection_t *c) {
-  if (!connection_alive(c))
+  if (!connection_alive(c) || offload_busy(c))
     return;
   if (c->ended || (c->session.handshake_done && !c->js_reading))
     transport_read_stop(&c->transport);
@@ -138,6 +139,10 @@ void connection_deliver(connection_t *c) {
       connection_call(c, CB_ONHANDSHAKE, 0, NULL);
     }
     if (filled > 0) {
+      if (!c->carries_data) {
+        c->carries_data = 1;
+        inst->carrying_data++;
+      }
       chunk = util_buffer_copy(c->env, buf, filled);
       c->read_requested = 0;
       result = connection_call(c, CB_ONDATA, 1, &chunk);
@@ -168,37 +173,55 @@ void connection_deliver(connection_t *c) {
   connection_update_reading(c);
 }
 
+/* Returns whether the handshake completed with the connection alive. */
+static int after_step(connection_t *c, session_status_t st) {
+  if (!connection_alive(c))
+    return 0;
+  if (st == SESSION_ERROR || st == SESSION_CLOSED) {
+    connection_fail_tls(c);
+    return 0;
+  }
+  if (st != SESSION_OK) {
+    connection_flush(c, 0);
+    return 0;
+  }
+  /* The application sees the handshake before its last flight leaves:
+   * a server that rejects the client's certificate sends no Finished. */
+  connection_call(c, CB_ONHANDSHAKE, 0, NULL);
+  if (!connection_alive(c))
+    return 0;
+  connection_flush(c, 0);
+  connection_update_reading(c);
+  return 1;
+}
+
 /* Advances the handshake, then delivers application data. */
 static void process_input(connection_t *c) {
   if (!c->session.handshake_done) {
-    session_status_t st = session_handshake(&c->session);
-    if (!connection_alive(c))
+    if (offload_handshake(c))
+      return; /* connection_after_handshake_step() follows */
+    if (!after_step(c, session_handshake(&c->session)))
       return;
-    if (st == SESSION_ERROR || st == SESSION_CLOSED) {
-      connection_fail_tls(c);
-      return;
-    }
-    if (st != SESSION_OK) {
-      connection_flush(c, 0);
-      return;
-    }
-    /* The application sees the handshake before its last flight leaves:
-     * a server that rejects the client's certificate sends no Finished. */
-    connection_call(c, CB_ONHANDSHAKE, 0, NULL);
-    if (!connection_alive(c))
-      return;
-    connection_flush(c, 0);
-    connection_update_reading(c);
   }
   if (c->js_reading)
     connection_deliver(c);
+}
+
+void connection_after_handshake_step(connection_t *c, session_status_t st) {
+  if (after_step(c, st) && c->js_reading)
+    connection_deliver(c);
+  if (!connection_alive(c) || !c->has_session)
+    return;
+  connection_update_reading(c);
+  if (session_has_input(&c->session) || c->input_pending)
+    connection_process(c);
 }
 
 /* Processes input unless that is already under way further up the stack
  * (ciphertext fed back synchronously by a JavaScript stream): then the
  * processing under way goes round again, keeping the data in order. */
 void connection_process(connection_t *c) {
-  if (c->processing) {
+  if (c->processing || offload_busy(c)) {
     c->input_pending = 1;
     return;
   }
@@ -256,6 +279,9 @@ static void on_read(transport_t *t, ssize_t nread, const char *data,
     }
   } else if (c->tls_failed) {
     session_drop_input(&c->session);
+  } else if (c->has_session && offload_busy(c)) {
+    if (offload_defer_input(c, data, (size_t)nread) != 0)
+      call_js_status(c, CB_ONERROR, UV_ENOMEM);
   } else if (c->has_session && connection_alive(c)) {
     fed = in_place || session_feed(&c->session, data, (size_t)nread) == 0;
     if (!fed)
@@ -358,10 +384,17 @@ static void on_close(transport_t *t) {
   napi_handle_scope scope;
 
   c->handle_open = 0;
-  instance_untrack(c->inst, &c->live);
-  if (c->has_session) {
-    session_free(&c->session);
-    c->has_session = 0;
+  if (c->carries_data) {
+    c->carries_data = 0;
+    c->inst->carrying_data--;
+  }
+  /* A step on the thread pool still uses the session: freed after it. */
+  if (!offload_busy(c)) {
+    instance_untrack(c->inst, &c->live);
+    if (c->has_session) {
+      session_free(&c->session);
+      c->has_session = 0;
+    }
   }
   if (!c->inst->tearing_down) {
     napi_open_handle_scope(c->env, &scope);
@@ -372,6 +405,18 @@ static void on_close(transport_t *t) {
     if (c->held)
       napi_reference_unref(c->env, c->self_ref, NULL);
     c->held = 0;
+  }
+  if (c->js_gone && !offload_busy(c))
+    connection_free(c);
+}
+
+void connection_offload_closed(connection_t *c) {
+  if (c->handle_open)
+    return; /* teardown closes it; on_close finishes */
+  instance_untrack(c->inst, &c->live);
+  if (c->has_session) {
+    session_free(&c->session);
+    c->has_session = 0;
   }
   if (c->js_gone)
     connection_free(c);
@@ -399,8 +444,8 @@ static void connection_finalize(napi_env env, void *data, void *hint) {
   c->self_ref = NULL;
   if (c->handle_open)
     transport_close(&c->transport); /* freed by on_close */
-  else
-    connection_free(c);
+  else if (!offload_busy(c))
+    connection_free(c); /* else once the pool step is done */
 }
 
 connection_t *connection_unwrap(napi_env env, napi_value v) {

@@ -47,7 +47,11 @@ typedef struct connection {
   size_t ocsp_response_len;
   int trace; /* OpenSSL's protocol trace to stderr */
   BIO *trace_bio;
-  int renegotiated; /* a later handshake completed, not yet reported */
+  int renegotiated;        /* a later handshake completed, not yet reported */
+  int psk;                 /* the application's pskCallback answers */
+  struct offload *offload; /* a handshake step on the thread pool */
+  int offloaded;           /* one was, and only one is */
+  int carries_data;        /* counted in inst->carrying_data */
 } connection_t;
 
 napi_value connection_define(napi_env env);
@@ -66,6 +70,10 @@ void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
 /* Starts OpenSSL's protocol trace on the session. */
 void connection_apply_trace(connection_t *c);
+/* What a handshake step's outcome means for the connection. */
+void connection_after_handshake_step(connection_t *c, session_status_t st);
+/* A connection closed while a step ran on the thread pool. */
+void connection_offload_closed(connection_t *c);
 /* Continues a handshake that waited for the application. */
 void connection_resume(connection_t *c);
 /* Calls JavaScript callback `which` with the connection as `this`. */

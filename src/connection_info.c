@@ -27,7 +27,8 @@ static napi_value null_value(napi_env env) {
 }
 
 static SSL *ssl_of(connection_t *c) {
-  return c->has_session ? c->session.ssl : NULL;
+  /* Nothing to report while a pool thread runs the handshake. */
+  return c->has_session && c->offload == NULL ? c->session.ssl : NULL;
 }
 
 int connection_fill_address(napi_env env, napi_value out,

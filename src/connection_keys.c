@@ -21,7 +21,7 @@
   SSL *ssl;                                                                    \
   if (c_ == NULL)                                                              \
     return NULL;                                                               \
-  ssl = c_->has_session ? c_->session.ssl : NULL;
+  ssl = c_->has_session && c_->offload == NULL ? c_->session.ssl : NULL;
 
 typedef size_t (*finished_getter)(const SSL *, void *, size_t);
 

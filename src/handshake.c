@@ -147,6 +147,7 @@ static unsigned int on_psk_server(SSL *ssl, const char *identity,
 }
 
 void handshake_enable_psk(connection_t *c) {
+  c->psk = 1;
   if (c->session.is_server)
     SSL_set_psk_server_callback(c->session.ssl, on_psk_server);
   else
