@@ -14,9 +14,9 @@
 
 typedef struct carried_error {
   unsigned long code;
-  const char *file; /* OpenSSL's static strings */
+  char *file; /* copies: the queue frees its own with the entry */
   int line;
-  const char *func;
+  char *func;
   char *data;
 } carried_error_t;
 
@@ -92,9 +92,9 @@ static void collect_errors(struct offload *o) {
       continue;
     e = &o->errors[o->error_count++];
     e->code = code;
-    e->file = file;
+    e->file = file != NULL ? strdup(file) : NULL;
     e->line = line;
-    e->func = func;
+    e->func = func != NULL ? strdup(func) : NULL;
     e->data = (flags & ERR_TXT_STRING) && data != NULL ? strdup(data) : NULL;
   }
 }
@@ -114,8 +114,11 @@ static void raise_errors(struct offload *o) {
 }
 
 static void free_offload(struct offload *o) {
-  for (int i = 0; i < o->error_count; i++)
+  for (int i = 0; i < o->error_count; i++) {
+    free(o->errors[i].file);
+    free(o->errors[i].func);
     free(o->errors[i].data);
+  }
   free(o->deferred);
   free(o);
 }
