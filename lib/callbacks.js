@@ -41,9 +41,12 @@ const callbacks = {
     const socket = this[kOwner];
     if (socket) socket[kOnHandshake]();
   },
-  ondata(chunk) {
+  // `length`: the bytes of `chunk` that were filled (a Buffer decrypted
+  // into in place is sized by the ciphertext, a little more).
+  ondata(chunk, length) {
     const socket = this[kOwner];
     if (!socket) return false;
+    if (length !== chunk.length) chunk = chunk.subarray(0, length);
     socket[kBytesRead] += chunk.length;
     socket._unrefTimer();
     if (hasOnread(socket)) return deliverOnread(socket, chunk);

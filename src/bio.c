@@ -87,6 +87,16 @@ int bio_queue_append(BIO *bio, const char *data, size_t len) {
   return 0;
 }
 
+void bio_queue_release(BIO *bio) {
+  byte_queue_t *q = BIO_get_data(bio);
+
+  if (q->start != q->end)
+    return;
+  free(q->data);
+  q->data = NULL;
+  q->start = q->end = q->cap = 0;
+}
+
 size_t bio_queue_peek(BIO *bio, const char **data) {
   byte_queue_t *q = BIO_get_data(bio);
 

@@ -16,5 +16,7 @@ int bio_queue_append(BIO *bio, const char *data, size_t len);
  * lets a socket read straight into the queue. */
 char *bio_queue_reserve(BIO *bio, size_t len);
 void bio_queue_commit(BIO *bio, size_t n);
+/* Frees the storage of an empty queue (a connection going idle). */
+void bio_queue_release(BIO *bio);
 
 #endif

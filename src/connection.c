@@ -108,6 +108,10 @@ static void deliver_end(connection_t *c) {
   connection_call(c, CB_ONEND, 0, NULL);
 }
 
+/* Below this, decrypting into the shared buffer and copying costs less
+ * than a Buffer of its own per batch. */
+#define DIRECT_MIN (8 * 1024)
+
 /* Decrypts what the session holds and hands it to JavaScript, one callback
  * per batch of up to PLAIN_CHUNK bytes. */
 void connection_deliver(connection_t *c) {
@@ -121,12 +125,27 @@ void connection_deliver(connection_t *c) {
   if (!own_buf)
     inst->plain_busy = 1;
   while (c->js_reading && connection_alive(c) && !c->ended && !c->tls_failed) {
-    napi_value chunk, error = NULL, result;
-    size_t filled = 0, n;
+    napi_value chunk = NULL, error = NULL, result;
+    size_t filled = 0, n, cap = PLAIN_CHUNK;
+    char *target = buf;
     bool more = true;
 
-    while (filled < PLAIN_CHUNK) {
-      st = session_read(&c->session, buf + filled, PLAIN_CHUNK - filled, &n);
+    /* Much to decrypt: straight into the Buffer JavaScript receives, sized
+     * by the ciphertext waiting (never less than the plaintext in it). */
+    if (session_input_size(&c->session) >= DIRECT_MIN) {
+      void *data;
+      size_t want = session_input_size(&c->session);
+      if (want > PLAIN_CHUNK)
+        want = PLAIN_CHUNK;
+      if (napi_create_buffer(c->env, want, &data, &chunk) == napi_ok) {
+        target = data;
+        cap = want;
+      } else {
+        chunk = NULL;
+      }
+    }
+    while (filled < cap) {
+      st = session_read(&c->session, target + filled, cap - filled, &n);
       if (st != SESSION_OK)
         break;
       filled += n;
@@ -143,9 +162,13 @@ void connection_deliver(connection_t *c) {
         c->carries_data = 1;
         inst->carrying_data++;
       }
-      chunk = util_buffer_copy(c->env, buf, filled);
+      napi_value args[2];
+      if (chunk == NULL)
+        chunk = util_buffer_copy(c->env, buf, filled);
+      args[0] = chunk;
+      args[1] = util_int(c->env, (int64_t)filled);
       c->read_requested = 0;
-      result = connection_call(c, CB_ONDATA, 1, &chunk);
+      result = connection_call(c, CB_ONDATA, 2, args);
       if (result != NULL)
         napi_get_value_bool(c->env, result, &more);
       /* A full buffer stops reading, unless the stream asked for more
@@ -192,6 +215,9 @@ static int after_step(connection_t *c, session_status_t st) {
     return 0;
   connection_flush(c, 0);
   connection_update_reading(c);
+  /* Nothing more to read yet: the handshake's buffers go. */
+  if (c->has_session && !session_has_input(&c->session))
+    session_release_buffers(&c->session);
   return 1;
 }
 

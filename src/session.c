@@ -60,6 +60,8 @@ void session_drop_input(session_t *s) {
 
 void session_release_buffers(session_t *s) {
   SSL_free_buffers(s->ssl);
+  bio_queue_release(s->in);
+  bio_queue_release(s->out);
 }
 
 static session_status_t status_of(session_t *s, int ret) {
@@ -106,6 +108,10 @@ session_status_t session_read(session_t *s, char *buf, size_t cap,
   }
   *nread = 0;
   return status_of(s, ret);
+}
+
+size_t session_input_size(const session_t *s) {
+  return (size_t)SSL_pending(s->ssl) + BIO_ctrl_pending(s->in);
 }
 
 int session_has_input(const session_t *s) {

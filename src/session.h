@@ -42,6 +42,8 @@ session_status_t session_handshake(session_t *s);
 /* Decrypts into buf; *nread is set on SESSION_OK. */
 session_status_t session_read(session_t *s, char *buf, size_t cap,
                               size_t *nread);
+/* Bytes waiting inside: decrypted, plus ciphertext not yet processed. */
+size_t session_input_size(const session_t *s);
 /* True while decrypted bytes or unprocessed ciphertext wait inside. */
 int session_has_input(const session_t *s);
 /* Encrypts all of data into the outgoing buffer. */
