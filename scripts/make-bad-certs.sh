@@ -48,9 +48,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/cert-lib.sh"
+TOOL=make-bad-certs
 OUT="$ROOT/test/fixtures/matrix"
-FORCE=0
-[ "${1:-}" = "--force" ] && FORCE=1
+ORG="uvtls matrix"
 
 CAS=(root intermediate other-root)
 CHAINED=(good expired notyet wronghost iponly cnonly revoked eku-client ku-certsign
@@ -63,45 +64,14 @@ for n in "${CAS[@]}" "${LEAVES[@]}"; do OUTPUTS+=("$n.key" "$n.pem"); done
 for n in "${CHAINED[@]}"; do OUTPUTS+=("$n-chain.pem"); done
 OUTPUTS+=(good-fullchain.pem root.crl.pem intermediate.crl.pem crl-revoked.pem)
 
-if [ "$FORCE" = 0 ]; then
-  missing=0
-  for f in "${OUTPUTS[@]}"; do [ -s "$OUT/$f" ] || missing=1; done
-  if [ "$missing" = 0 ]; then
-    echo "make-bad-certs: all fixtures present in $OUT (use --force to regenerate)"
-    exit 0
-  fi
-fi
+skip_if_present "${1:-}"
+enter_workdir
 
-command -v openssl >/dev/null || { echo "make-bad-certs: openssl not found" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
-
-START=20200101000000Z
-END=21200101000000Z
 SAN_LOCALHOST="DNS:localhost,IP:127.0.0.1"
 
-cat > ext.cnf <<EOF
-[root_ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-
-[intermediate_ext]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[server_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = $SAN_LOCALHOST
-
+{
+  common_extensions "$SAN_LOCALHOST"
+  cat <<EOF
 [both_rsa_ext]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -116,13 +86,6 @@ keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth, clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
-subjectAltName = $SAN_LOCALHOST
-
-[selfsigned_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
 subjectAltName = $SAN_LOCALHOST
 
 [wronghost_ext]
@@ -172,102 +135,30 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = $SAN_LOCALHOST
 
-[client_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
 [client_self_ext]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 EOF
+} > ext.cnf
 
 # One `openssl ca` database per issuer (and one for the self-signed leaves),
 # with fixed starting serial numbers so that serials are the same on every
-# generation.
-{
-  echo "[ca]"
-  echo "default_ca = ca_root"
-  for db in root:1000 intermediate:2000 other-root:3000 self:4000; do
-    name=${db%%:*}
-    serial=${db##*:}
-    mkdir -p "db-$name/new"
-    : > "db-$name/index.txt"
-    echo "$serial" > "db-$name/serial"
-    echo "$serial" > "db-$name/crlnumber"
-    cat <<EOF
-[ca_$name]
-dir = $WORK/db-$name
-database = \$dir/index.txt
-new_certs_dir = \$dir/new
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-email_in_dn = no
-EOF
-  done
-  cat <<EOF
-[policy_any]
-organizationName = optional
-commonName = supplied
-[req]
-distinguished_name = dn
-[dn]
-[crl_ext]
-authorityKeyIdentifier = keyid:always
-EOF
-} > ca.cnf
-
-# Runs a command quietly; shows its output if it fails.
-quiet() {
-  local log
-  if ! log=$("$@" 2>&1); then
-    echo "make-bad-certs: failed: $*" >&2
-    echo "$log" >&2
-    return 1
-  fi
-}
-
-rsa_key() { quiet openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1"; }
-ec_key() {
-  quiet openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -pkeyopt ec_param_enc:named_curve -out "$1"
-}
-ed25519_key() { quiet openssl genpkey -algorithm ED25519 -out "$1"; }
-
-# issue NAME ISSUER CN EXT [START END]    (ISSUER "self" = self-signed)
-# The self-signed CAs use their own database; self-signed leaves the "self" one.
-issue() {
-  local name=$1 issuer=$2 cn=$3 ext=$4 start=${5:-$START} end=${6:-$END}
-  local signer=() db
-  openssl req -new -config ca.cnf -key "$name.key" -out "$name.csr" \
-    -subj "/O=uvtls matrix/CN=$cn"
-  if [ "$issuer" = self ]; then
-    signer=(-selfsign -keyfile "$name.key")
-    case "$name" in root|other-root) db=$name ;; *) db=self ;; esac
-  else
-    signer=(-keyfile "$issuer.key" -cert "$issuer.pem")
-    db=$issuer
-  fi
-  quiet openssl ca -batch -notext -config ca.cnf -name "ca_$db" "${signer[@]}" -in "$name.csr" \
-    -out "$name.pem" -startdate "$start" -enddate "$end" \
-    -extfile ext.cnf -extensions "$ext"
+# generation. The self-signed roots record their own certificates.
+write_ca_config root:1000 intermediate:2000 other-root:3000 self:4000
+database_for() {
+  if [ "$2" != self ]; then echo "$2"; return; fi
+  case "$1" in root|other-root) echo "$1" ;; *) echo self ;; esac
 }
 
 # Certificate authorities.
 rsa_key root.key
-issue root self "uvtls Matrix Root CA" root_ext
+issue root self "uvtls Matrix Root CA" ca_ext
 rsa_key intermediate.key
 issue intermediate root "uvtls Matrix Intermediate CA" intermediate_ext
 rsa_key other-root.key
-issue other-root self "uvtls Matrix Other Root CA" root_ext
+issue other-root self "uvtls Matrix Other Root CA" ca_ext
 
 # Leaves signed by the intermediate.
 for spec in \
@@ -355,8 +246,4 @@ expect_fail "unsuitable certificate purpose" "${A[@]}" -purpose sslserver eku-cl
 expect_fail "unsuitable certificate purpose" "${A[@]}" -purpose sslserver ku-certsign.pem
 expect_fail "self-signed certificate" -CAfile root.pem selfsigned.pem
 
-mkdir -p "$OUT"
-for f in "${OUTPUTS[@]}"; do
-  install -m 0644 "$f" "$OUT/$f"
-done
-echo "make-bad-certs: wrote ${#OUTPUTS[@]} files to $OUT"
+install_outputs

@@ -30,55 +30,24 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/cert-lib.sh"
+TOOL=make-certs
 OUT="$ROOT/test/fixtures"
-FORCE=0
-[ "${1:-}" = "--force" ] && FORCE=1
-
+ORG="uvtls test"
 OUTPUTS=(ca.key ca.pem server.key server.pem server-ec.key server-ec.pem
   server-encrypted.key intermediate.key intermediate.pem leaf.key leaf.pem
   leaf-chain.pem wrong.key wrong.pem selfsigned.key selfsigned.pem
   expired.key expired.pem client.key client.pem other-ca.key other-ca.pem
   other-server.key other-server.pem)
 
-if [ "$FORCE" = 0 ]; then
-  missing=0
-  for f in "${OUTPUTS[@]}"; do [ -s "$OUT/$f" ] || missing=1; done
-  if [ "$missing" = 0 ]; then
-    echo "make-certs: all fixtures present in $OUT (use --force to regenerate)"
-    exit 0
-  fi
-fi
+skip_if_present "${1:-}"
+enter_workdir
 
-command -v openssl >/dev/null || { echo "make-certs: openssl not found" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
-
-START=20200101000000Z
-END=21200101000000Z
 SAN_LOCALHOST="DNS:localhost,IP:127.0.0.1,IP:::1"
 
-cat > ext.cnf <<EOF
-[ca_ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-
-[intermediate_ext]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
-[server_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = $SAN_LOCALHOST
-
+{
+  common_extensions "$SAN_LOCALHOST"
+  cat <<EOF
 [server_ec_ext]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -94,67 +63,12 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:wrong.example
-
-[selfsigned_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-subjectAltName = $SAN_LOCALHOST
-
-[client_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
 EOF
+} > ext.cnf
 
-mkdir -p ca-db/new
-: > ca-db/index.txt
-openssl rand -hex 8 > ca-db/serial
-cat > ca.cnf <<EOF
-[ca]
-default_ca = test_ca
-[test_ca]
-dir = $WORK/ca-db
-database = \$dir/index.txt
-new_certs_dir = \$dir/new
-serial = \$dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-email_in_dn = no
-[policy_any]
-organizationName = optional
-commonName = supplied
-[req]
-distinguished_name = dn
-[dn]
-EOF
-
-rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null; }
-ec_key() {
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -pkeyopt ec_param_enc:named_curve -out "$1" 2>/dev/null
-}
-
-# issue NAME ISSUER CN EXT [START END]    (ISSUER "self" = self-signed)
-issue() {
-  local name=$1 issuer=$2 cn=$3 ext=$4 start=${5:-$START} end=${6:-$END}
-  local signer=()
-  openssl req -new -config ca.cnf -key "$name.key" -out "$name.csr" \
-    -subj "/O=uvtls test/CN=$cn"
-  if [ "$issuer" = self ]; then
-    signer=(-selfsign -keyfile "$name.key")
-  else
-    signer=(-keyfile "$issuer.key" -cert "$issuer.pem")
-  fi
-  openssl ca -batch -notext -config ca.cnf "${signer[@]}" -in "$name.csr" \
-    -out "$name.pem" -startdate "$start" -enddate "$end" \
-    -extfile ext.cnf -extensions "$ext" 2>/dev/null
-}
+# One database, numbered from a random serial.
+write_ca_config "main:$(openssl rand -hex 8)"
+database_for() { echo main; }
 
 # Root CA and an unrelated second root.
 rsa_key ca.key
@@ -212,8 +126,4 @@ if openssl verify -CAfile ca.pem leaf.pem >/dev/null 2>&1; then
 fi
 openssl pkey -in server-encrypted.key -passin pass:secret -noout
 
-mkdir -p "$OUT"
-for f in "${OUTPUTS[@]}"; do
-  install -m 0644 "$f" "$OUT/$f"
-done
-echo "make-certs: wrote ${#OUTPUTS[@]} files to $OUT"
+install_outputs
