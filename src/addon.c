@@ -58,7 +58,12 @@ napi_value instance_call(instance_t *inst, napi_async_context async_ctx,
   napi_env env = inst->env;
   napi_value fn, result = NULL, error;
   napi_status status;
+  uv_thread_t self = uv_thread_self();
 
+  /* A callback OpenSSL makes on a pool thread (a handshake step there) has
+   * no JavaScript to call: the step only runs when none is expected. */
+  if (!uv_thread_equal(&self, &inst->thread))
+    return NULL;
   if (inst->callbacks[which] == NULL ||
       napi_get_reference_value(env, inst->callbacks[which], &fn) != napi_ok)
     return NULL;
@@ -181,6 +186,7 @@ static instance_t *instance_new(napi_env env) {
   if (inst == NULL)
     return NULL;
   inst->env = env;
+  inst->thread = uv_thread_self();
   inst->live.next = inst->live.prev = &inst->live;
   inst->plain_buf = malloc(PLAIN_CHUNK);
   if (inst->plain_buf == NULL ||

@@ -53,6 +53,7 @@ struct live_handle {
 typedef struct instance {
   napi_env env;
   uv_loop_t *loop;
+  uv_thread_t thread; /* the loop's: the only one that may call JavaScript */
   napi_ref callbacks[CB_COUNT];
   napi_ref connection_ctor;
   char *plain_buf; /* plaintext out of OpenSSL, shared by the connections */

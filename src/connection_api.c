@@ -9,6 +9,7 @@
 #include "context.h"
 #include "errors.h"
 #include "handshake.h"
+#include "offload.h"
 #include "resumption.h"
 #include "util.h"
 
@@ -330,8 +331,8 @@ static napi_value connection_read_start(napi_env env, napi_callback_info info) {
   (void)argv;
   c->js_reading = 1;
   c->read_requested = 1;
-  if (!connection_alive(c) || !c->has_session)
-    return util_undefined(env);
+  if (!connection_alive(c) || !c->has_session || offload_busy(c))
+    return util_undefined(env); /* the step's end resumes reading */
   if (c->session.handshake_done && session_has_input(&c->session))
     connection_process(c);
   else

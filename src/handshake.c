@@ -223,7 +223,9 @@ static void on_keylog(const SSL *ssl, const char *line) {
   napi_value buf;
   void *data;
 
-  if (c == NULL || !c->keylog)
+  /* Turned on while a pool thread runs the handshake: that step's lines
+   * are not reported (no JavaScript can be called from there). */
+  if (c == NULL || !c->keylog || c->offload != NULL)
     return;
   if (napi_create_buffer(c->env, len + 1, &data, &buf) != napi_ok)
     return;
