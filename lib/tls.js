@@ -14,6 +14,7 @@ const {
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { peerLeafX509 } = require('./certificates');
+const { sharedSecureContext } = require('./context-cache');
 const { SecureContext, createSecureContext } = require('./secure-context');
 const { TLSSocket } = require('./socket');
 const callbacks = require('./callbacks');
@@ -140,8 +141,11 @@ function connect(...args) {
          `options.minDHSize is not a number: ${options.minDHSize}`);
   assert(options.minDHSize > 0,
          `options.minDHSize is not a positive number: ${options.minDHSize}`);
-  // Through the module object, as Node calls it (programs replace it).
-  const context = options.secureContext || module.exports.createSecureContext(options);
+  // Through the module object, as Node calls it (programs replace it);
+  // uvtls's own is shared between connections with the same options.
+  const create = module.exports.createSecureContext;
+  const context = options.secureContext ||
+    (create === createSecureContext ? sharedSecureContext(options, create) : create(options));
   const socket = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
     pipe: !!options.path,
