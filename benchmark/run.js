@@ -41,10 +41,10 @@ function usage(code) {
   --json FILE          also write all results as JSON to FILE
   --timeout SEC        kill a measurement after SEC seconds (default 60)
   --idle-connections N connections in the idle scenario (default 2000)
-  --client-context MODE  'shared' (default): each client process makes one
-                       SecureContext with createSecureContext() and passes it
-                       as secureContext; 'per-connection': pass 'ca' to every
-                       tls.connect() (a new context per connection)
+  --client-context MODE  'per-connection' (default): pass 'ca' to every
+                       tls.connect(), as programs do (Node then builds a new
+                       context per connection); 'shared': each client process
+                       makes one SecureContext and passes it as secureContext
   --verbose            show the children's stdout/stderr
   --list               list the variants and exit
 
@@ -57,7 +57,7 @@ the suite itself; ratios should then be about 1.0).`;
 function parseArgs(argv) {
   const o = { quick: false, filters: [], json: null, timeoutSec: 60, verbose: false,
               list: false, rounds: null, durationSec: null, idleConnections: 2000,
-              clientContext: 'shared' };
+              clientContext: 'per-connection' };
   const num = (i, name) => {
     const v = Number(argv[i]);
     if (argv[i] === undefined || !Number.isFinite(v) || v <= 0) {

@@ -36,10 +36,10 @@ function serverOptions(p, env) {
 }
 
 // Client options verify the server against the generated CA. By default
-// the client SecureContext is made once per process with the
-// implementation's own createSecureContext() (as a program making many
-// connections should); with --client-context per-connection, tls.connect()
-// gets `ca` and makes a context for every connection (Node's default).
+// tls.connect() gets `ca`, as programs pass it (Node then makes a context
+// for every connection); with --client-context shared, the client
+// SecureContext is made once per process with the implementation's own
+// createSecureContext() and passed as secureContext.
 const contexts = new Map();
 function clientOptions(tls, p, env, port, extra) {
   const kind = p.key || 'rsa';
