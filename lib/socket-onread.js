@@ -8,6 +8,7 @@ const { isUint8Array } = require('util/types');
 
 const kOnread = Symbol('kOnread');
 const kOnreadRest = Symbol('kOnreadRest');
+const kOnreadPaused = Symbol('kOnreadPaused');
 
 // Takes the option as net does: anything else is ignored.
 function setOnread(socket, onread) {
@@ -42,7 +43,7 @@ function deliverOnread(socket, chunk) {
       const next = state.next();
       if (isUint8Array(next)) state.buffer = next;
     }
-    if (!more) {
+    if (!more || socket[kOnreadPaused]) {
       if (offset < chunk.length) socket[kOnreadRest] = chunk.subarray(offset);
       return false;
     }
@@ -55,6 +56,7 @@ function install(TLSSocket) {
   Object.defineProperty(TLSSocket.prototype, 'resume', {
     value: function resume() {
       if (hasOnread(this)) {
+        this[kOnreadPaused] = false;
         const rest = this[kOnreadRest];
         this[kOnreadRest] = null;
         if (rest && !deliverOnread(this, rest)) return this;
@@ -63,6 +65,18 @@ function install(TLSSocket) {
         }
       }
       return base.resume.call(this);
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
+  // With onread there are no 'data' events to hold back: pausing stops
+  // reading, as net does.
+  Object.defineProperty(TLSSocket.prototype, 'pause', {
+    value: function pause() {
+      if (hasOnread(this)) {
+        this[kOnreadPaused] = true;
+        if (this._handle && this._secureEstablished) this._handle.readStop();
+      }
+      return base.pause.call(this);
     },
     writable: true, configurable: true, enumerable: false,
   });

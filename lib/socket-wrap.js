@@ -174,4 +174,4 @@ function install(TLSSocket) {
   }
 }
 
-module.exports = { install, feedEarlyBytes };
+module.exports = { install, feedEarlyBytes, TRANSPORT_TCP, TRANSPORT_PIPE };

@@ -22,6 +22,8 @@ const {
   exceptionWithHostPort,
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
+const socketWrap = require('./socket-wrap');
+const { TRANSPORT_TCP, TRANSPORT_PIPE } = socketWrap;
 const { convertALPNProtocols } = require('./alpn');
 const {
   kOwner,
@@ -73,14 +75,7 @@ Object.defineProperty(binding.Connection.prototype, 'fd', {
   enumerable: false,
 });
 const kStartOnWrite = Symbol('kStartOnWrite');
-
-// The native Connection's transport kinds.
-const TRANSPORT_TCP = 0;
-const TRANSPORT_PIPE = 1;
 const UV_ECANCELED = -125;
-
-
-
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -562,7 +557,7 @@ class TLSSocket extends net.Socket {
 
 require('./socket-info').install(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
-const { install: installWrap, feedEarlyBytes } = require('./socket-wrap');
+const { install: installWrap, feedEarlyBytes } = socketWrap;
 installWrap(TLSSocket);
 const { install: installOnread, setOnread } = require('./socket-onread');
 installOnread(TLSSocket);

@@ -27,6 +27,15 @@ async function readWithOnread(clientImpl, server, buffer, pauseAfter) {
         setTimeout(() => client.resume(), 30);
         return false;
       }
+      // pause() holds the callbacks back until resume().
+      if (seen.calls === pauseAfter + 2) {
+        client.pause();
+        const paused = seen.calls;
+        setTimeout(() => {
+          seen.heldWhilePaused = seen.calls === paused;
+          client.resume();
+        }, 30);
+      }
       return undefined;
     },
   };
@@ -50,6 +59,7 @@ for (const [label, clientImpl, serverImpl] of h.DIRECTIONS) {
       assert(seen.largest <= 4096);
       assert(seen.calls >= payload.length / 4096);
       assert.strictEqual(seen.sameBuffer, true);
+      assert.strictEqual(seen.heldWhilePaused, true);
       assert(Buffer.concat(seen.chunks).equals(payload));
     });
 
