@@ -24,7 +24,8 @@
         "src/rootstore.c",
         "src/connection_info.c",
         "src/connection_keys.c",
-        "src/offload.c"
+        "src/offload.c",
+        "src/session_cache.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

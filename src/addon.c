@@ -176,6 +176,7 @@ static void instance_free(napi_env env, void *data, void *hint) {
   }
   if (inst->connection_ctor != NULL)
     napi_delete_reference(env, inst->connection_ctor);
+  session_cache_clear(&inst->sessions);
   free(inst->plain_buf);
   free(inst);
 }

@@ -7,6 +7,8 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "session_cache.h"
+
 #include "transport.h"
 
 /* The JavaScript callbacks, registered once per environment. */
@@ -60,9 +62,10 @@ typedef struct instance {
   int plain_busy;
   live_handle_t live; /* list head */
   int live_count;
-  int64_t connections;   /* allocated and not yet freed */
-  int64_t carrying_data; /* open connections that have delivered plaintext */
-  int64_t offloaded;     /* handshake steps run on the thread pool */
+  int64_t connections;      /* allocated and not yet freed */
+  int64_t carrying_data;    /* open connections that have delivered plaintext */
+  int64_t offloaded;        /* handshake steps run on the thread pool */
+  session_cache_t sessions; /* client sessions lately serialized */
   int tearing_down;
   napi_async_cleanup_hook_handle cleanup_hook;
 } instance_t;

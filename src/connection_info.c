@@ -254,7 +254,9 @@ napi_value connection_set_session(napi_env env, napi_callback_info info) {
   if (!util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
   p = (const unsigned char *)data;
-  sess = d2i_SSL_SESSION(NULL, &p, (long)len);
+  sess = session_cache_get(&c->inst->sessions, p, len);
+  if (sess == NULL)
+    sess = d2i_SSL_SESSION(NULL, &p, (long)len);
   if (sess == NULL)
     return util_throw(env, "ERR_INVALID_ARG_VALUE", "Bad session");
   ok = SSL_set_session(ssl, sess);

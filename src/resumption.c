@@ -86,6 +86,23 @@ napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess) {
   return result;
 }
 
+/* A client's session, serialized for JavaScript and kept parsed under
+ * those bytes, for when the program offers it again. */
+static napi_value client_session_to_js(connection_t *c, SSL_SESSION *sess) {
+  unsigned char *der = NULL;
+  napi_value result;
+  int len = i2d_SSL_SESSION(sess, &der);
+
+  if (len <= 0) {
+    napi_get_undefined(c->env, &result);
+    return result;
+  }
+  session_cache_put(&c->inst->sessions, der, (size_t)len, sess);
+  result = util_buffer_copy(c->env, der, (size_t)len);
+  OPENSSL_free(der);
+  return result;
+}
+
 /* A new session: a client's (a TLS 1.3 ticket, or a TLS 1.2 session) goes
  * to 'session'; a server's, when the application keeps its own cache,
  * to 'newSession' with its ID. */
@@ -98,7 +115,7 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
   if (c == NULL)
     return 0;
   if (!c->session.is_server) {
-    args[0] = resumption_session_to_js(c->env, sess);
+    args[0] = client_session_to_js(c, sess);
     connection_call(c, CB_ONSESSION, 1, args);
     return 0; /* not kept: JavaScript has its serialized copy */
   }
