@@ -2,9 +2,10 @@
 // A TLSSocket over a socket or stream that exists already (STARTTLS, a
 // server's 'connection' socket, TLS inside TLS). A plain TCP or pipe
 // net.Socket is taken over: the native side opens a duplicate of its
-// descriptor and the net.Socket lets go of its own, so the bytes move in C
-// as on a socket uvtls connected itself. Any other Duplex carries the
-// ciphertext through JavaScript. Installed on TLSSocket.prototype.
+// descriptor and the net.Socket stops reading (it keeps its own descriptor
+// until the TLSSocket closes), so the bytes move in C as on a socket uvtls
+// connected itself. Any other Duplex carries the ciphertext through
+// JavaScript. Installed on TLSSocket.prototype.
 
 const net = require('net');
 const binding = require('./native');
