@@ -43,7 +43,8 @@ ec_key() {
 ed25519_key() { quiet openssl genpkey -algorithm ED25519 -out "$1"; }
 
 # The extension sections both generators use, for leaves with SAN $1:
-# ca_ext, intermediate_ext, server_ext, selfsigned_ext, client_ext.
+# ca_ext, intermediate_ext, server_ext, wronghost_ext, selfsigned_ext,
+# client_ext.
 common_extensions() {
   cat <<EOF2
 [ca_ext]
@@ -64,6 +65,14 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = $1
+
+[wronghost_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:wrong.example
 
 [selfsigned_ext]
 basicConstraints = critical, CA:FALSE

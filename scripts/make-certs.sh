@@ -56,13 +56,6 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = $SAN_LOCALHOST
 
-[wrong_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:wrong.example
 EOF
 } > ext.cnf
 
@@ -96,7 +89,7 @@ cat leaf.pem intermediate.pem > leaf-chain.pem
 
 # Wrong host name.
 rsa_key wrong.key
-issue wrong ca wrong.example wrong_ext
+issue wrong ca wrong.example wronghost_ext
 
 # Self-signed localhost (not from the CA).
 rsa_key selfsigned.key
