@@ -5,13 +5,11 @@
 
 const net = require('net');
 const { Duplex } = require('stream');
-const dns = require('dns');
 const { Buffer } = require('buffer');
 const binding = require('./native');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
-    ERR_SOCKET_BAD_PORT,
     ERR_TLS_HANDSHAKE_TIMEOUT,
     ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED,
     ERR_TLS_SNI_FROM_SERVER,
@@ -19,11 +17,10 @@ const {
   },
   connResetException,
   errnoException,
-  exceptionWithHostPort,
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
 const socketWrap = require('./socket-wrap');
-const { TRANSPORT_TCP, TRANSPORT_PIPE } = socketWrap;
+const { TRANSPORT_TCP } = socketWrap;
 const { convertALPNProtocols } = require('./alpn');
 const {
   kOwner,
@@ -37,11 +34,8 @@ const {
   kLastHandshake,
   kHandshakes,
   kRenegotiationDisabled,
-  kRemote,
-  kRemaining,
   kKeylogFile,
   kCertError,
-  kConnectAddress,
   kWriteGeneric,
   kOptions,
   kWantRead,
@@ -54,7 +48,6 @@ const {
   kServername,
   kHandshakeTimer,
   kErrorEmitted,
-  kOnConnect,
   kWrap,
   kAdopted,
   kStartWhenConnected,
@@ -218,103 +211,6 @@ class TLSSocket extends net.Socket {
     this._handle = handle;
     this.ssl = handle;
     if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
-  }
-
-  // Connects a client socket by address or path; the handshake follows.
-  [kConnect](options) {
-    // Destroyed before it started, or by an AbortSignal aborted already
-    // (the stream then reports the abort although net's constructor
-    // revives its state): no connection is made.
-    if (this.destroyed || this._tlsOptions.signal?.aborted) return;
-    this.connecting = true;
-    const unused = this._handle;
-    if (unused) {
-      this._handle = null;
-      unused[kOwner] = null;
-      if (options.path) unused.close();
-    }
-    if (options.path) {
-      this[kAttach](new binding.Connection(TRANSPORT_PIPE));
-      this._handle.connect(String(options.path));
-      return;
-    }
-    const port = options.port;
-    if ((typeof port !== 'number' && typeof port !== 'string') ||
-        (typeof port === 'string' && port.trim() === '') ||
-        +port !== (+port >>> 0) || +port > 0xFFFF) {
-      throw new ERR_SOCKET_BAD_PORT('Port', port);
-    }
-    const host = options.host || 'localhost';
-    this[kAttach](unused || new binding.Connection(TRANSPORT_TCP));
-    const family = net.isIP(host);
-    if (family) {
-      process.nextTick(() => this[kConnectAddress](host, +port, family));
-      return;
-    }
-    if (options.lookup != null && typeof options.lookup !== 'function') {
-      throw new ERR_INVALID_ARG_TYPE('options.lookup', 'Function', options.lookup);
-    }
-    const lookup = options.lookup || dns.lookup;
-    const dnsOptions = { family: dnsFamily(options.family), hints: options.hints || 0 };
-    if (dnsOptions.family !== 4 && dnsOptions.family !== 6 && dnsOptions.hints === 0) {
-      dnsOptions.hints = dns.ADDRCONFIG;
-    }
-    // As net does by default (autoSelectFamily): every address, tried in
-    // turn until one connects.
-    const all = options.autoSelectFamily ?? net.getDefaultAutoSelectFamily();
-    if (all) dnsOptions.all = true;
-    lookup(host, dnsOptions, (err, address, addressType) => {
-      const addresses = all && Array.isArray(address) ? address :
-        [{ address, family: addressType }];
-      this.emit('lookup', err, addresses[0]?.address, addresses[0]?.family, host);
-      if (!this.connecting || this.destroyed) return;
-      if (!err && addresses.length === 0) {
-        err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`),
-                            { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
-      }
-      if (err) {
-        process.nextTick(() => this.destroy(err));
-        return;
-      }
-      this[kRemaining] = addresses.slice(1);
-      this[kConnectAddress](addresses[0].address, +port, addresses[0].family);
-    });
-  }
-
-  [kConnectAddress](address, port, family) {
-    if (!this._handle || !this.connecting || this.destroyed) return;
-    this[kRemote] = { address, port };
-    const err = this._handle.connect(address, port, family);
-    if (err) this.destroy(exceptionWithHostPort(err, 'connect', address, port));
-  }
-
-  [kOnConnect](status) {
-    if (!this.connecting) return;
-    const next = this[kRemaining]?.shift();
-    if (status < 0 && next) {
-      // The next address, on a fresh socket.
-      const failed = this._handle;
-      failed[kOwner] = null;
-      failed.close();
-      this._handle = null;
-      this[kAttach](new binding.Connection(TRANSPORT_TCP));
-      this[kConnectAddress](next.address, this[kRemote].port, next.family);
-      return;
-    }
-    this.connecting = false;
-    if (status < 0) {
-      const remote = this[kRemote] || {};
-      this.destroy(remote.address ?
-        exceptionWithHostPort(status, 'connect', remote.address, remote.port) :
-        errnoException(status, 'connect', this[kOptions].path));
-      return;
-    }
-    this._sockname = null;
-    this.emit('connect');
-    this.emit('ready');
-    if (this.destroyed) return;
-    this[kStart]();
-    if (this.readable && !this.isPaused()) this.read(0);
   }
 
   // Sets up the TLS session on the connected socket and starts the handshake.
@@ -561,16 +457,11 @@ const { install: installWrap, feedEarlyBytes } = socketWrap;
 installWrap(TLSSocket);
 const { install: installOnread, setOnread } = require('./socket-onread');
 installOnread(TLSSocket);
+require('./socket-connect').install(TLSSocket);
 
 const { keylogFile: tlsKeylog, trace: tlsTrace } = require('./flags');
 let keylogWarned = false;
 let traceWarned = false;
-
-function dnsFamily(family) {
-  if (family === 'IPv4') return 4;
-  if (family === 'IPv6') return 6;
-  return family;
-}
 
 // A client's 'keylog' listener turns the key log on.
 function keylogNewListener(event) {
