@@ -7,16 +7,10 @@
 
 const crypto = require('crypto');
 const defaults = require('./defaults');
+const { contextOptionNames } = require('./secure-context');
 
 const CACHE_SIZE = 64;
 const cache = new Map(); // digest of the options -> SecureContext
-
-// What createSecureContext reads, besides the module's defaults.
-const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
-                        'ecdhCurve', 'sigalgs', 'minVersion', 'maxVersion',
-                        'secureProtocol', 'secureOptions', 'honorCipherOrder',
-                        'privateKeyEngine', 'privateKeyIdentifier', 'clientCertEngine',
-                        'sessionIdContext', 'ticketKeys', 'sessionTimeout', 'dhparam'];
 
 // Feeds `value` to the hash; false when it is of a kind not worth caching
 // (then a context is made as usual, with its own validation and errors).
@@ -62,7 +56,7 @@ function cacheKey(options) {
   const hash = crypto.createHash('sha256');
   hash.update(`${defaults.DEFAULT_MIN_VERSION}|${defaults.DEFAULT_MAX_VERSION}|` +
               `${defaults.DEFAULT_CIPHERS}|${defaults.DEFAULT_ECDH_CURVE}|`);
-  for (const name of contextOptions) {
+  for (const name of contextOptionNames) {
     hash.update(`${name}=`);
     if (!hashValue(hash, options[name], 0)) return null;
   }

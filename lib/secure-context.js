@@ -276,6 +276,14 @@ function configure(context, options, name) {
   }
 }
 
+// Every option createSecureContext reads.
+const contextOptionNames = [
+  'ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers', 'ecdhCurve', 'sigalgs',
+  'dhparam', 'minVersion', 'maxVersion', 'secureProtocol', 'secureOptions',
+  'honorCipherOrder', 'privateKeyEngine', 'privateKeyIdentifier', 'clientCertEngine',
+  'sessionIdContext', 'ticketKeys', 'sessionTimeout',
+];
+
 function createSecureContext(options) {
   if (options === undefined || options === null) options = {};
   else if (typeof options !== 'object') {
@@ -297,4 +305,4 @@ function isSecureContext(value) {
   return value instanceof SecureContext;
 }
 
-module.exports = { SecureContext, createSecureContext, isSecureContext };
+module.exports = { SecureContext, createSecureContext, isSecureContext, contextOptionNames };

@@ -19,7 +19,7 @@ const {
   },
   uvExceptionWithHostPort,
 } = require('./errors');
-const { createSecureContext, isSecureContext } = require('./secure-context');
+const { createSecureContext, isSecureContext, contextOptionNames } = require('./secure-context');
 const { convertALPNProtocols } = require('./alpn');
 const { TLSSocket, onServerSocketClose } = require('./socket');
 const callbacks = require('./callbacks');
@@ -36,13 +36,6 @@ const kSNICallback = Symbol('kSNICallback');
 const kPskCallback = Symbol('kPskCallback');
 const kEnableTrace = Symbol('kEnableTrace');
 const kPskIdentityHint = Symbol('kPskIdentityHint');
-
-const contextOptions = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers',
-                        'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
-                        'secureProtocol', 'secureOptions', 'honorCipherOrder',
-                        'sigalgs', 'privateKeyEngine', 'privateKeyIdentifier',
-                        'clientCertEngine', 'sessionIdContext', 'ticketKeys',
-                        'sessionTimeout'];
 
 let setOptionsWarned = false;
 
@@ -132,7 +125,7 @@ class Server extends net.Server {
       return;
     }
     const ctxOptions = {};
-    for (const name of contextOptions) {
+    for (const name of contextOptionNames) {
       if (options[name] !== undefined) {
         ctxOptions[name] = options[name];
         this[name] = options[name];
@@ -169,7 +162,7 @@ class Server extends net.Server {
     }
     this.requestCert = options.requestCert === true;
     this.rejectUnauthorized = options.rejectUnauthorized !== false;
-    for (const name of contextOptions) {
+    for (const name of contextOptionNames) {
       if (options[name] !== undefined) this[name] = options[name];
     }
   }

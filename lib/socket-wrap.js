@@ -74,23 +74,14 @@ const methods = {
     const wasConnecting = parent.connecting;
     this.connecting = true;
     parent.pause();
-    const onError = (err) => {
-      if (!this.destroyed) this.destroy(err);
-    };
-    const onClose = () => {
-      if (!this.destroyed) this.destroy();
-    };
-    parent.on('error', onError);
-    parent.on('close', onClose);
+    followParent(this, parent);
     whenIdle(parent, () => {
       if (this.destroyed || this._handle !== handle) return;
       // What the old socket read already is the start of the TLS stream;
       // reading it emits 'data' on the old socket, as the built-in does.
       const early = [];
-      if (parent.readableLength > 0) {
-        let chunk;
-        while ((chunk = parent.read()) !== null) early.push(chunk);
-      }
+      let chunk;
+      while (parent.readableLength > 0 && (chunk = parent.read()) !== null) early.push(chunk);
       const old = parent._handle;
       const err = old ? handle.open(old.fd) : -9; // EBADF
       if (err) {
@@ -102,7 +93,7 @@ const methods = {
       // with the TLSSocket.
       old.readStop();
       old.readStart = refuseRead;
-      this[kEarlyBytes] = early;
+      this[kEarlyBytes] = early.length > 0 ? Buffer.concat(early) : null;
       this.connecting = false;
       if (wasConnecting) this.emit('connect');
       if (this[kStartRequested] && !this.destroyed) this[kStart]();
@@ -135,11 +126,17 @@ const methods = {
 function feedEarlyBytes(socket) {
   const early = socket[kEarlyBytes];
   socket[kEarlyBytes] = null;
-  if (!early) return;
-  for (const chunk of early) {
-    if (!socket._handle) return;
-    socket._handle.feed(chunk);
-  }
+  if (early && socket._handle) socket._handle.feed(early);
+}
+
+// The wrapped socket failing or closing takes the TLSSocket with it.
+function followParent(socket, parent) {
+  parent.on('error', (err) => {
+    if (!socket.destroyed) socket.destroy(err);
+  });
+  parent.on('close', () => {
+    if (!socket.destroyed) socket.destroy();
+  });
 }
 
 // Any other Duplex: its bytes are fed to the session, the session's bytes
@@ -159,12 +156,7 @@ function wrapStream(socket, parent) {
   parent.on('end', () => {
     if (socket._handle === handle) handle.feed(null);
   });
-  parent.on('error', (err) => {
-    if (!socket.destroyed) socket.destroy(err);
-  });
-  parent.on('close', () => {
-    if (!socket.destroyed) socket.destroy();
-  });
+  followParent(socket, parent);
 }
 
 function install(TLSSocket) {

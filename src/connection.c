@@ -132,9 +132,9 @@ void connection_deliver(connection_t *c) {
 
     /* Much to decrypt: straight into the Buffer JavaScript receives, sized
      * by the ciphertext waiting (never less than the plaintext in it). */
-    if (session_input_size(&c->session) >= DIRECT_MIN) {
+    size_t want = session_input_size(&c->session);
+    if (want >= DIRECT_MIN) {
       void *data;
-      size_t want = session_input_size(&c->session);
       if (want > PLAIN_CHUNK)
         want = PLAIN_CHUNK;
       if (napi_create_buffer(c->env, want, &data, &chunk) == napi_ok) {
