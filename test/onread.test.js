@@ -15,6 +15,8 @@ async function readWithOnread(clientImpl, server, buffer, pauseAfter) {
   const seen = { chunks: [], calls: 0, largest: 0, dataEvents: 0, sameBuffer: true };
   let first = null;
   let client;
+  let resumedAfterPause;
+  const pauseOver = new Promise((resolve) => { resumedAfterPause = resolve; });
   const onread = {
     buffer,
     callback(nread, buf) {
@@ -34,6 +36,7 @@ async function readWithOnread(clientImpl, server, buffer, pauseAfter) {
         setTimeout(() => {
           seen.heldWhilePaused = seen.calls === paused;
           client.resume();
+          resumedAfterPause();
         }, 30);
       }
       return undefined;
@@ -44,7 +47,9 @@ async function readWithOnread(clientImpl, server, buffer, pauseAfter) {
   });
   h.trackSocket(client);
   client.on('data', () => seen.dataEvents++);
+  // 'end' may come while paused (the end of the stream was read already).
   await h.waitEvent(client, 'end', 10000);
+  await h.withTimeout(pauseOver, 10000, 'the pause');
   return seen;
 }
 
@@ -59,7 +64,9 @@ for (const [label, clientImpl, serverImpl] of h.DIRECTIONS) {
       assert(seen.largest <= 4096);
       assert(seen.calls >= payload.length / 4096);
       assert.strictEqual(seen.sameBuffer, true);
-      assert.strictEqual(seen.heldWhilePaused, true);
+      // uvtls holds the callbacks back from pause() on; the built-in may
+      // still deliver what it had decrypted, so only uvtls is held to it.
+      if (clientImpl !== h.builtin) assert.strictEqual(seen.heldWhilePaused, true);
       assert(Buffer.concat(seen.chunks).equals(payload));
     });
 
