@@ -4,12 +4,14 @@
 // plaintext only.
 
 const { Buffer } = require('buffer');
+const { executionAsyncId } = require('async_hooks');
 const fs = require('fs');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE },
   errnoException,
 } = require('./errors');
 const { selectWithCallback } = require('./alpn');
+const { isResting } = require('./handle');
 const { hasOnread, deliverOnread } = require('./socket-onread');
 const {
   kOwner,
@@ -46,6 +48,12 @@ const callbacks = {
   ondata(chunk, length) {
     const socket = this[kOwner];
     if (!socket) return false;
+    // Anything arriving on a socket resting in an http Agent's pool:
+    // destroyed, as Node's guard does.
+    if (isResting(this)) {
+      socket.destroy();
+      return false;
+    }
     if (length !== chunk.length) chunk = chunk.subarray(0, length);
     socket[kBytesRead] += chunk.length;
     socket._unrefTimer();
@@ -93,6 +101,10 @@ const callbacks = {
     socket[kWriteCb] = null;
     if (cb) cb(null);
     socket.emit('close', socket[kCloseHadError]);
+  },
+  // Called with the connection's async context: reports its async id.
+  onasyncid() {
+    return executionAsyncId();
   },
   onconnection: null, // set by server.js
   // The JavaScript-stream transport: ciphertext to and from the wrapped

@@ -1,12 +1,18 @@
-// ES module resolution for uvtls/register: `import ... from 'tls'` and
-// 'node:tls' resolve to uvtls, except inside uvtls itself.
-const uvtlsURL = new URL('./tls.mjs', import.meta.url).href;
+// ES module resolution for uvtls/register: `import ... from 'tls'`,
+// 'https' and 'http2' (and their 'node:' forms) resolve to uvtls, except
+// inside uvtls itself.
 const ownDir = new URL('./', import.meta.url).href;
+const replacements = new Map();
+for (const [name, file] of [['tls', './tls.mjs'], ['https', './https.mjs'], ['http2', './http2.mjs']]) {
+  const url = new URL(file, import.meta.url).href;
+  replacements.set(name, url);
+  replacements.set(`node:${name}`, url);
+}
 
 export async function resolve(specifier, context, nextResolve) {
-  if ((specifier === 'tls' || specifier === 'node:tls') &&
-      !(context.parentURL && context.parentURL.startsWith(ownDir))) {
-    return { url: uvtlsURL, shortCircuit: true };
+  const url = replacements.get(specifier);
+  if (url !== undefined && !(context.parentURL && context.parentURL.startsWith(ownDir))) {
+    return { url, shortCircuit: true };
   }
   return nextResolve(specifier, context);
 }

@@ -10,6 +10,7 @@
 const net = require('net');
 const binding = require('./native');
 const { errnoException } = require('./errors');
+const { setParentStream } = require('./handle');
 const {
   kAdopted,
   kAttach,
@@ -67,6 +68,7 @@ const methods = {
 
   [kTakeover](parent, kind) {
     const handle = new binding.Connection(kind);
+    setParentStream(handle, parent);
     this[kAttach](handle);
     this[kAdopted] = parent;
     // net walks _parent to refresh timeouts.
@@ -144,6 +146,7 @@ function followParent(socket, parent) {
 function wrapStream(socket, parent) {
   const handle = new binding.Connection(TRANSPORT_STREAM);
   handle[kParent] = parent;
+  setParentStream(handle, parent);
   socket[kAttach](handle);
   socket[kParent] = parent;
   // net walks _parent to refresh timeouts; only net sockets have them.

@@ -20,6 +20,7 @@ const {
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
 const socketWrap = require('./socket-wrap');
+const { attachAsyncId } = require('./handle');
 const { TRANSPORT_TCP } = socketWrap;
 const { convertALPNProtocols } = require('./alpn');
 const {
@@ -61,12 +62,6 @@ const {
 
 const UV_ENOTCONN = -107;
 
-// As on Node's TLS handle (`socket.ssl.fd`, `socket._handle.fd`).
-Object.defineProperty(binding.Connection.prototype, 'fd', {
-  get() { return this.getFd(); },
-  configurable: true,
-  enumerable: false,
-});
 const kStartOnWrite = Symbol('kStartOnWrite');
 const UV_ECANCELED = -125;
 
@@ -207,6 +202,7 @@ class TLSSocket extends net.Socket {
   }
 
   [kAttach](handle) {
+    if (!this._handle) attachAsyncId(this);
     handle[kOwner] = this;
     this._handle = handle;
     this.ssl = handle;
@@ -443,6 +439,15 @@ class TLSSocket extends net.Socket {
     return bytes;
   }
 
+  // Under uvtls/register, `tls.TLSSocket` is this class: the TLS sockets
+  // Node makes itself (inside its https, http2 or fetch) are TLS sockets
+  // too, and libraries check `instanceof tls.TLSSocket`. Subclasses keep
+  // the ordinary check.
+  static [Symbol.hasInstance](value) {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === TLSSocket && isForeignTLSSocket(value);
+  }
+
   setServername(name) {
     if (typeof name !== 'string') throw new ERR_INVALID_ARG_TYPE('name', 'string', name);
     if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
@@ -489,4 +494,23 @@ function onServerSocketClose(hadError) {
   this._tlsOptions.server.emit('tlsClientError', connResetException('socket hang up'), this);
 }
 
-module.exports = { TLSSocket, onServerSocketClose };
+let BuiltinTLSSocket;
+const foreignTLSSockets = [];
+
+function isForeignTLSSocket(value) {
+  if (value === null || typeof value !== 'object') return false;
+  BuiltinTLSSocket ??= require('./builtin').TLSSocket;
+  if (value instanceof BuiltinTLSSocket) return true;
+  for (const Class of foreignTLSSockets) {
+    if (value instanceof Class) return true;
+  }
+  return false;
+}
+
+// Other classes whose objects are uvtls TLS connections seen through
+// another shape (the plaintext side handed to Node's http2).
+function registerTLSSocketClass(Class) {
+  foreignTLSSockets.push(Class);
+}
+
+module.exports = { TLSSocket, onServerSocketClose, registerTLSSocketClass };

@@ -34,7 +34,8 @@
   V(ONKEYLOG, "onkeylog")                                                      \
   V(ONNEWSESSION, "onnewsession")                                              \
   V(ONRESUMESESSION, "onresumesession")                                        \
-  V(ONOCSPRESPONSE, "onocspresponse")
+  V(ONOCSPRESPONSE, "onocspresponse")                                          \
+  V(ONASYNCID, "onasyncid")
 
 #define UVTLS_CALLBACK_ENUM(name, js) CB_##name,
 enum { UVTLS_CALLBACKS(UVTLS_CALLBACK_ENUM) CB_COUNT };

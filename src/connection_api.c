@@ -492,6 +492,42 @@ static napi_value connection_unref(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
+/* asyncId(): the async id of the connection's async context, as
+ * executionAsyncId() reports it inside a callback made with it (Node-API
+ * has no getter for it). */
+static napi_value connection_async_id(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+  napi_value id;
+
+  (void)argv;
+  if (c->async_ctx == NULL)
+    return util_int(env, -1);
+  id = connection_call(c, CB_ONASYNCID, 0, NULL);
+  return id != NULL ? id : util_int(env, -1);
+}
+
+/* asyncReset(resource): a new async context for a connection that starts
+ * serving someone else (a keep-alive socket given to the next request):
+ * destroy hooks for the old one, init hooks for the new one. */
+static napi_value connection_async_reset(napi_env env,
+                                         napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  napi_valuetype type;
+  napi_value name;
+
+  if (c->async_ctx == NULL)
+    return util_undefined(env); /* closed */
+  NAPI_CALL(env, napi_typeof(env, argv[0], &type));
+  napi_async_destroy(env, c->async_ctx);
+  c->async_ctx = NULL;
+  napi_create_string_utf8(env, "TLSWRAP", NAPI_AUTO_LENGTH, &name);
+  NAPI_CALL(env, napi_async_init(env, type == napi_object ? argv[0] : self,
+                                 name, &c->async_ctx));
+  return util_undefined(env);
+}
+
 napi_value connection_define(napi_env env) {
   static const napi_property_descriptor methods[] = {
       METHOD("connect", connection_connect),
@@ -542,6 +578,8 @@ napi_value connection_define(napi_env env) {
       METHOD("getPeerCertificateChain", connection_get_peer_chain),
       METHOD("getCertificate", connection_get_certificate),
       METHOD("isSessionReused", connection_is_session_reused),
+      METHOD("asyncId", connection_async_id),
+      METHOD("asyncReset", connection_async_reset),
   };
   return util_define_class(env, "Connection", connection_new, methods,
                            ARRAY_SIZE(methods));

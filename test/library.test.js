@@ -90,7 +90,8 @@ try {
   const stream = redis.stream;
   console.log(JSON.stringify({
     tlsIsUvtls: tls === uvtls,
-    streamIsUvtls: stream instanceof uvtls.TLSSocket,
+    // uvtls's own class (instanceof also holds for Node's TLS sockets).
+    streamIsUvtls: Object.getPrototypeOf(stream) === uvtls.TLSSocket.prototype,
     protocol: stream.getProtocol(),
     authorized: stream.authorized,
     sent: { length: value.length, sha256: sha(value) },
@@ -120,7 +121,7 @@ async function attempt(tlsOptions) {
   redis.on('error', (err) => { if (!first) first = { code: err.code, message: err.message }; });
   let connected = false;
   try { await redis.connect(); connected = true; } catch {}
-  const viaUvtls = redis.stream instanceof uvtls.TLSSocket;
+  const viaUvtls = Object.getPrototypeOf(redis.stream) === uvtls.TLSSocket.prototype;
   redis.disconnect();
   return { connected, viaUvtls, error: first };
 }
