@@ -1,0 +1,320 @@
+'use strict';
+// Real frameworks and HTTP clients over uvtls/https: an express app served
+// by uvtls's https.createServer, axios and got on a keep-alive uvtls Agent,
+// AsyncLocalStorage across reused connections. Each case runs the same way
+// through node:https, which is the reference.
+
+const assert = require('assert');
+const crypto = require('crypto');
+const { AsyncLocalStorage } = require('async_hooks');
+const { X509Certificate } = require('crypto');
+const express = require('express');
+const axios = require('axios');
+const h = require('./helpers');
+const f = require('./support/frameworks-http');
+
+const { fx } = h;
+const { builtinHttps, uvHttps, builtinMode } = f;
+const { isUvtls } = f;
+
+const SERVERS = [['built-in https server', builtinHttps], ['uvtls https server', uvHttps]];
+const CLIENTS = [['built-in https client', builtinHttps], ['uvtls https client', uvHttps]];
+const BIG = crypto.createHash('sha512').update('uvtls').digest().toString('hex').repeat(8192); // 1 MiB
+
+// got is an ES module only.
+let gotPromise;
+const loadGot = () => (gotPromise ??= import('got').then((m) => m.default));
+
+// The app every server here runs: what express makes of the request and of
+// its TLS socket. How many requests the socket has carried, its peer port
+// and whether it is a uvtls socket go in headers, which the comparisons
+// between runs leave out.
+function makeApp() {
+  const app = express();
+  const served = new WeakMap();
+  app.use((req, res, next) => {
+    const nth = (served.get(req.socket) || 0) + 1;
+    served.set(req.socket, nth);
+    res.set('X-Nth', String(nth));
+    res.set('X-Peer-Port', String(req.socket.remotePort));
+    res.set('X-Uvtls-Socket', String(isUvtls(req.socket)));
+    next();
+  });
+  app.get('/info', (req, res) => {
+    res.set('X-Test', 'yes');
+    res.json({
+      secure: req.secure,
+      protocol: req.protocol,
+      hostname: req.hostname,
+      method: req.method,
+      url: req.originalUrl,
+      query: req.query,
+      custom: req.get('x-custom'),
+      httpVersion: req.httpVersion,
+      encrypted: req.socket.encrypted,
+      tlsProtocol: req.socket.getProtocol(),
+      alpn: req.socket.alpnProtocol,
+      servername: req.socket.servername,
+    });
+  });
+  app.post('/echo', express.raw({ type: '*/*', limit: '5mb' }), (req, res) => {
+    res.json({ length: req.body.length, sha256: h.sha256(req.body), type: req.get('content-type') });
+  });
+  app.get('/big', (req, res) => res.type('text/plain').send(BIG));
+  app.get('/peer', (req, res) => {
+    res.json({
+      authorized: req.client.authorized,
+      authorizationError: req.socket.authorizationError ?? null,
+      cert: f.certSummary(req.socket.getPeerCertificate()),
+    });
+  });
+  app.get('/item/:id', (req, res) => res.json({ id: Number(req.params.id) }));
+  app.post('/sum', express.raw({ type: '*/*', limit: '5mb' }), (req, res) => {
+    res.json({ sha256: h.sha256(req.body) });
+  });
+  return app;
+}
+
+async function serve(mod, options = {}) {
+  const server = mod.createServer({ ...h.serverCreds(), ...options }, makeApp());
+  const connections = [];
+  server.on('secureConnection', (sock) => connections.push(sock));
+  const port = await f.listen(server);
+  return { server, port, connections };
+}
+
+describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', function () {
+  this.timeout(20000);
+  afterEach(f.cleanup);
+
+  describe('an express app served by uvtls/https createServer', function () {
+    // GET with a query and a header, POST of 300 KiB, a 1 MiB response:
+    // what the app saw and what the client got, compared whole across
+    // servers and clients.
+    async function exercise(client, port) {
+      const base = { port, agent: false };
+      // The same bytes in every run: the response's ETag depends on them.
+      const payload = Buffer.from(Array.from({ length: 300 * 1024 }, (_, i) => (i * 31) % 251));
+      const info = await f.request(client, { ...base, path: '/info?a=1&b=two', headers: { 'X-Custom': 'c1' } });
+      const echo = await f.request(client, {
+        ...base, method: 'POST', path: '/echo', headers: { 'Content-Type': 'application/octet-stream' },
+      }, payload);
+      const big = await f.request(client, { ...base, path: '/big' });
+      const drop = ['x-uvtls-socket'];
+      return {
+        serverSocketIsUvtls: info.headers['x-uvtls-socket'],
+        clientSocketIsUvtls: isUvtls(info.socket),
+        results: {
+          info: { status: info.status, headers: f.stableHeaders(info.headers, drop), body: JSON.parse(info.body) },
+          echo: { status: echo.status, headers: f.stableHeaders(echo.headers, drop), body: JSON.parse(echo.body) },
+          big: { status: big.status, headers: f.stableHeaders(big.headers, drop), sha256: h.sha256(big.body) },
+        },
+        payload: { length: payload.length, sha256: h.sha256(payload) },
+      };
+    }
+
+    it('bodies, headers, req.secure and req.protocol: the same as under node:https, from either client', async function () {
+      const runs = {};
+      for (const [serverLabel, serverMod] of SERVERS) {
+        const { port } = await serve(serverMod);
+        for (const [clientLabel, clientMod] of CLIENTS) {
+          runs[`${clientLabel} -> ${serverLabel}`] = await exercise(clientMod, port);
+        }
+      }
+      const reference = runs['built-in https client -> built-in https server'];
+      assert.deepStrictEqual(reference.results.info.body, {
+        secure: true, protocol: 'https', hostname: '127.0.0.1', method: 'GET', url: '/info?a=1&b=two',
+        query: { a: '1', b: 'two' }, custom: 'c1', httpVersion: '1.1', encrypted: true,
+        tlsProtocol: reference.results.info.body.tlsProtocol, alpn: false, servername: 'localhost',
+      });
+      assert.deepStrictEqual(reference.results.echo.body, {
+        length: reference.payload.length, sha256: reference.payload.sha256, type: 'application/octet-stream',
+      });
+      assert.strictEqual(reference.results.big.sha256, h.sha256(BIG));
+      for (const [label, run] of Object.entries(runs)) {
+        assert.deepStrictEqual(run.results, reference.results, label);
+        assert.strictEqual(run.serverSocketIsUvtls, String(!builtinMode && label.endsWith('uvtls https server')), label);
+        assert.strictEqual(run.clientSocketIsUvtls, !builtinMode && label.startsWith('uvtls'), label);
+      }
+    });
+
+    it('req.socket.getPeerCertificate() of a client certificate (and of none): the same as under node:https', async function () {
+      const expected = new X509Certificate(fx.clientCert);
+      const runs = {};
+      for (const [serverLabel, serverMod] of SERVERS) {
+        const { port } = await serve(serverMod, { requestCert: true, rejectUnauthorized: false, ca: fx.ca });
+        for (const [clientLabel, clientMod] of CLIENTS) {
+          for (const withCert of [true, false]) {
+            const creds = withCert ? { cert: fx.clientCert, key: fx.clientKey } : {};
+            const res = await f.request(clientMod, { port, path: '/peer', agent: false, ...creds });
+            runs[`${clientLabel} -> ${serverLabel}, ${withCert ? 'with' : 'without'} a certificate`] = {
+              status: res.status, body: JSON.parse(res.body),
+            };
+          }
+        }
+      }
+      const withCert = runs['built-in https client -> built-in https server, with a certificate'];
+      assert.strictEqual(withCert.body.authorized, true);
+      assert.strictEqual(withCert.body.cert.fingerprint256, expected.fingerprint256);
+      assert.strictEqual(withCert.body.cert.serialNumber, expected.serialNumber.toUpperCase());
+      const without = runs['built-in https client -> built-in https server, without a certificate'];
+      assert.strictEqual(without.body.authorized, false);
+      assert.deepStrictEqual(without.body.cert, {});
+      for (const [label, run] of Object.entries(runs)) {
+        assert.deepStrictEqual(run, label.endsWith('with a certificate') ? withCert : without, label);
+      }
+    });
+
+    it('keep-alive: five requests on one Agent travel on one socket, from either client', async function () {
+      const { port, connections } = await serve(uvHttps);
+      for (const [clientLabel, clientMod] of CLIENTS) {
+        const agent = f.trackAgent(new clientMod.Agent({ keepAlive: true, maxSockets: 1 }));
+        const before = connections.length;
+        const seen = [];
+        for (let i = 0; i < 5; i++) {
+          const res = await f.request(clientMod, { port, path: `/info?i=${i}`, agent });
+          seen.push({
+            status: res.status, query: JSON.parse(res.body).query, nth: res.headers['x-nth'],
+            reused: res.reusedSocket, peerPort: res.headers['x-peer-port'], socket: res.socket,
+          });
+        }
+        assert.strictEqual(connections.length - before, 1, clientLabel);
+        assert.strictEqual(new Set(seen.map((s) => s.socket)).size, 1, clientLabel);
+        assert.strictEqual(new Set(seen.map((s) => s.peerPort)).size, 1, clientLabel);
+        assert.strictEqual(seen[0].peerPort, String(seen[0].socket.localPort), clientLabel);
+        assert.deepStrictEqual(seen.map(({ status, query, nth, reused }) => ({ status, query, nth, reused })),
+                               [0, 1, 2, 3, 4].map((i) => ({
+                                 status: 200, query: { i: String(i) }, nth: String(i + 1), reused: i > 0,
+                               })), clientLabel);
+        assert.strictEqual(isUvtls(seen[0].socket), !builtinMode && clientMod === uvHttps, clientLabel);
+        assert.strictEqual(isUvtls(connections[connections.length - 1]), !builtinMode, clientLabel);
+      }
+    });
+  });
+
+  describe('axios and got on a keep-alive uvtls Agent', function () {
+    const LIBS = {
+      async axios(url, agent, body) {
+        const res = await axios({
+          url, httpsAgent: agent, method: body ? 'POST' : 'GET', data: body,
+          headers: body ? { 'Content-Type': 'application/octet-stream' } : {}, timeout: 10000,
+        });
+        return res.data;
+      },
+      async got(url, agent, body) {
+        const got = await loadGot();
+        return got(url, {
+          agent: { https: agent }, method: body ? 'POST' : 'GET', body,
+          headers: body ? { 'Content-Type': 'application/octet-stream' } : {},
+          retry: { limit: 0 }, timeout: { request: 10000 },
+        }).json();
+      },
+    };
+
+    // 25 sequential GETs, then 25 parallel POSTs of 32 KiB on at most 4
+    // sockets. Returns what the server and the agent saw.
+    async function run(lib, agentMod, port, connections) {
+      const agent = f.trackAgent(new agentMod.Agent({ keepAlive: true, maxSockets: 4, ca: fx.ca }));
+      const url = `https://${h.HOST}:${port}`;
+      const start = connections.length;
+      const sequential = [];
+      for (let i = 0; i < 25; i++) sequential.push((await LIBS[lib](`${url}/item/${i}`, agent)).id);
+      const afterSequential = connections.length - start;
+      const bodies = Array.from({ length: 25 }, () => crypto.randomBytes(32 * 1024));
+      const sums = await Promise.all(bodies.map((b) => LIBS[lib](`${url}/sum`, agent, b)));
+      const free = Object.values(agent.freeSockets).flat();
+      return {
+        sequentialOk: sequential.every((id, i) => id === i),
+        parallelOk: sums.every((s, i) => s.sha256 === h.sha256(bodies[i])),
+        connections: { afterSequential, total: connections.length - start },
+        freeSockets: free.length,
+        freeSocketsAreUvtls: free.map(isUvtls),
+      };
+    }
+
+    for (const lib of Object.keys(LIBS)) {
+      for (const [serverLabel, serverMod] of SERVERS) {
+        it(`${lib} against a ${serverLabel}: sequential and parallel requests reuse the agent's sockets as the built-in Agent's do`, async function () {
+          const { port, connections } = await serve(serverMod);
+          const viaUvtls = await run(lib, uvHttps, port, connections);
+          const viaBuiltin = await run(lib, builtinHttps, port, connections);
+          assert.deepStrictEqual(viaBuiltin, {
+            sequentialOk: true, parallelOk: true, connections: { afterSequential: 1, total: 4 },
+            freeSockets: 4, freeSocketsAreUvtls: [false, false, false, false],
+          });
+          assert.deepStrictEqual(viaUvtls, { ...viaBuiltin, freeSocketsAreUvtls: Array(4).fill(!builtinMode) });
+        });
+      }
+
+      it(`${lib}: a CA that did not sign the server's certificate, and a wrong host name, fail as with the built-in Agent`, async function () {
+        const good = await serve(uvHttps);
+        const wrongName = await serve(uvHttps, h.serverCreds('wrong'));
+        const outcome = async (agentMod, ca, port) => {
+          const agent = f.trackAgent(new agentMod.Agent({ keepAlive: true, ca }));
+          try {
+            await LIBS[lib](`https://${h.HOST}:${port}/item/1`, agent);
+            return { ok: true };
+          } catch (err) {
+            return { name: err.name, code: err.code, message: err.message, sockets: Object.keys(agent.sockets).length };
+          }
+        };
+        for (const [label, ca, port] of [['wrong CA', fx.otherCa, good.port],
+                                         ['wrong host name', fx.ca, wrongName.port]]) {
+          const viaUvtls = await outcome(uvHttps, ca, port);
+          const viaBuiltin = await outcome(builtinHttps, ca, port);
+          assert.strictEqual(typeof viaBuiltin.code, 'string', label);
+          assert.deepStrictEqual(viaUvtls, viaBuiltin, label);
+        }
+      });
+    }
+  });
+
+  describe('AsyncLocalStorage across a keep-alive uvtls Agent', function () {
+    // Each request made in its own store; its callbacks record the store
+    // they run in. Four in turn (each reusing the socket the one before
+    // made in another store), then eight at once on two sockets.
+    async function run(mod, port) {
+      const als = new AsyncLocalStorage();
+      const agent = f.trackAgent(new mod.Agent({ keepAlive: true, maxSockets: 2 }));
+      const one = (id) => als.run({ id }, () => new Promise((resolve, reject) => {
+        const rec = { id };
+        const store = () => als.getStore()?.id;
+        const req = mod.request({
+          host: h.HOST, port, path: `/item/${id}`, agent, ca: fx.ca, servername: 'localhost',
+        }, (res) => {
+          rec.response = store();
+          res.on('data', () => { rec.data = store(); });
+          res.on('end', () => {
+            rec.end = store();
+            setImmediate(() => { rec.immediate = store(); resolve(rec); });
+          });
+        });
+        req.on('socket', () => { rec.socket = store(); });
+        req.on('finish', () => { rec.finish = store(); });
+        req.on('error', reject);
+        req.end();
+      }));
+      const records = [];
+      for (let i = 0; i < 4; i++) records.push(await one(i));
+      records.push(...await Promise.all([4, 5, 6, 7, 8, 9, 10, 11].map(one)));
+      return records;
+    }
+
+    for (const [serverLabel, serverMod] of SERVERS) {
+      it(`each request's store is the one its callbacks see, as with the built-in Agent (${serverLabel})`, async function () {
+        // The server answers after a moment, so that responses arrive on
+        // their own reads rather than with the request's write.
+        const app = makeApp();
+        const server = serverMod.createServer(h.serverCreds(), (req, res) => setTimeout(() => app(req, res), 5));
+        const port = await f.listen(server);
+        const viaBuiltin = await run(builtinHttps, port);
+        const viaUvtls = await run(uvHttps, port);
+        const expected = viaBuiltin.map(({ id }) => ({
+          id, socket: id, finish: id, response: id, data: id, end: id, immediate: id,
+        }));
+        assert.deepStrictEqual(viaBuiltin, expected);
+        assert.deepStrictEqual(viaUvtls, viaBuiltin);
+      });
+    }
+  });
+});
