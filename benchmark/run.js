@@ -25,7 +25,9 @@ const WORKER = path.join(__dirname, 'worker.js');
 // this are flagged.
 const LOAD_LIMIT = 0.1;
 const IMPLS = ['uvtls', 'builtin'];
-const IMPL_LABEL = { uvtls: 'uvtls', builtin: 'node:tls' };
+// The built-in's name: node:tls, or the scenario's builtinLabel (node:https…).
+const implLabel = (impl, scenario) => (impl === 'uvtls' ? 'uvtls' :
+  (scenario && scenario.builtinLabel) || 'node:tls');
 
 // ---------------------------------------------------------------------------
 // options
@@ -186,7 +188,9 @@ function otherLoad(before, after, results) {
   if (!before || !after) return null;
   const wall = after.t - before.t;
   if (wall <= 0) return null;
-  const ours = results.reduce((sum, r) => sum + ((r && r.cpuUs) || 0), 0) / 1e6;
+  // childCpuUs: a tool the child ran (wrk, h2load), part of the measurement.
+  const ours = results.reduce((sum, r) => sum + ((r && r.cpuUs) || 0) +
+                              ((r && r.childCpuUs) || 0), 0) / 1e6;
   return {
     other: Math.max(0, (after.busy - before.busy) - ours) / wall,
     steal: (after.steal - before.steal) / wall,
@@ -392,7 +396,7 @@ async function main() {
         const t0 = Date.now();
         const r = await measure(scenario, variant, impl);
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        let line = `  round ${round + 1} ${pad(IMPL_LABEL[impl], 8)} `;
+        let line = `  round ${round + 1} ${pad(implLabel(impl, scenario), 10)} `;
         let computed = null;
         if (r.ok) {
           try {
@@ -456,16 +460,17 @@ async function main() {
     }
     results.push(entry);
 
-    const w = [32, 26, 26];
+    const w = [34, 26, 28];
+    const bl = implLabel('builtin', scenario);
     console.log(`  ${pad('metric', w[0])}${pad('uvtls median [min–max]', w[1])}` +
-                `${pad('node:tls median [min–max]', w[2])}uvtls/node:tls`);
+                `${pad(`${bl} median [min–max]`, w[2])}uvtls/${bl}`);
     for (const m of entry.metrics) {
       console.log(`  ${pad(`${m.label} (${m.unit})`, w[0])}${pad(cell(m.uvtls), w[1])}` +
                   `${pad(cell(m.builtin), w[2])}${ratioText(m.ratio, m.better)}`);
     }
     for (const impl of IMPLS) {
       const e = entry.impls[impl];
-      if (e.status === 'n/a') console.log(`  ${IMPL_LABEL[impl]}: n/a — ${firstLine(e.error)}`);
+      if (e.status === 'n/a') console.log(`  ${implLabel(impl, scenario)}: n/a — ${firstLine(e.error)}`);
     }
     if (busyRounds > 0) console.log(`  note: ${entry.warnings[0]}`);
     for (const [field, what] of [['cipher', 'cipher'], ['kx', 'key exchange']]) {
@@ -479,6 +484,15 @@ async function main() {
         console.log(`  ${what}: ${u || b}`);
       }
     }
+    // A few info fields of each implementation's first run (reportInfo).
+    for (const impl of IMPLS) {
+      const info = entry.impls[impl].info;
+      const fields = (scenario.reportInfo || []).filter((k) => info && info[k] !== undefined);
+      if (fields.length) {
+        console.log(`  ${implLabel(impl, scenario)} (round 1): ` +
+                    fields.map((k) => `${k} ${JSON.stringify(info[k])}`).join(', '));
+      }
+    }
     console.log('');
     writeJson();
   }
@@ -490,7 +504,9 @@ async function main() {
               `${os.cpus().length} × ${os.cpus()[0] && os.cpus()[0].model}; ` +
               `median of ${opts.rounds} rounds, ${opts.durationSec} s each, client context ${opts.clientContext}` +
               `${process.env.UVTLS_BENCH_IMPL === 'builtin' ? ' — UVTLS_BENCH_IMPL=builtin (self-check)' : ''}.\n`);
-  console.log('| Scenario | Metric | uvtls | node:tls | uvtls / node:tls |');
+  const labels = [...new Set(variants.map((v) => implLabel('builtin', v.scenario)))];
+  const builtinName = labels.length === 1 ? labels[0] : 'built-in';
+  console.log(`| Scenario | Metric | uvtls | ${builtinName} | uvtls / ${builtinName} |`);
   console.log('|---|---|---:|---:|---:|');
   const notes = [];
   for (const e of results) {
@@ -506,12 +522,12 @@ async function main() {
     for (const w of e.warnings || []) notes.push(`- ${e.title}: ${w}`);
     for (const impl of IMPLS) {
       if (e.impls[impl].status === 'n/a') {
-        notes.push(`- ${e.title}: ${IMPL_LABEL[impl]} n/a — ${firstLine(e.impls[impl].error)}`);
+        notes.push(`- ${e.title}: ${implLabel(impl, scenarios.find((sc) => sc.name === e.scenario))} n/a — ${firstLine(e.impls[impl].error)}`);
       }
     }
   }
   console.log('\n↑ higher is better, ↓ lower is better (no arrow: context, neither is better); ' +
-              'the ratio is uvtls ÷ node:tls (above 1 is better for ↑, below 1 is better for ↓).');
+              `the ratio is uvtls ÷ ${builtinName} (above 1 is better for ↑, below 1 is better for ↓).`);
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   console.log(`\ntotal time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s`);
   writeJson();

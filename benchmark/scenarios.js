@@ -8,6 +8,11 @@
 //                                    process's work against the server, begun
 //                                    before and stopped after the timed part)
 //   metrics(client, server, p, load) -> { metrics: [...], info: {...} }
+// and optionally (the HTTP scenarios in http.js)
+//   module        'https' | 'http2': what the functions get in place of tls
+//   builtinRoles  roles that always get the built-in module (the fixed side)
+//   builtinLabel  the built-in's name in the report (default 'node:tls')
+//   reportInfo    info fields printed under the variant's summary
 // `tls` is the implementation under test (uvtls or node:tls); the server, the
 // client and the load run in separate child processes (see worker.js). CPU
 // time (process.cpuUsage) of each process over its part is measured by the
@@ -806,4 +811,7 @@ const wrap = {
   metrics: bulk.metrics,
 };
 
-module.exports = { scenarios: [bulk, handshake, resume, echo, idle, flood, wrap] };
+// The HTTP scenarios (https, http2 servers and https clients) are in http.js.
+module.exports = {
+  scenarios: [bulk, handshake, resume, echo, idle, flood, wrap, ...require('./http').scenarios],
+};

@@ -36,15 +36,23 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 process.on('disconnect', () => process.exit(0));
 
-function loadImpl(impl) {
-  if (impl === 'builtin' || process.env.UVTLS_BENCH_IMPL === 'builtin') {
-    return require('tls');
+// The module under test: node:tls or uvtls, or for a scenario with a
+// `module` ('https', 'http2') node:<module> or uvtls's lib/<module>.js. A
+// role listed in the scenario's `builtinRoles` (the fixed side: the load
+// generator of a server benchmark, the server of a client benchmark) always
+// gets the built-in.
+function loadImpl(impl, scenario, role) {
+  const name = scenario.module || 'tls';
+  if (impl === 'builtin' || process.env.UVTLS_BENCH_IMPL === 'builtin' ||
+      (scenario.builtinRoles || []).includes(role)) {
+    return require(`node:${name}`);
   }
   try {
-    return require(path.join(__dirname, '..'));
+    return require(name === 'tls' ? path.join(__dirname, '..') :
+      path.join(__dirname, '..', 'lib', `${name}.js`));
   } catch (err) {
     if (err.code !== 'ERR_UVTLS_NOT_IMPLEMENTED') {
-      err.message = `cannot load uvtls: ${err.message}`;
+      err.message = `cannot load uvtls${name === 'tls' ? '' : `/${name}`}: ${err.message}`;
     }
     throw err;
   }
@@ -64,7 +72,7 @@ async function main() {
   const scenario = scenarios.find((s) => s.name === cfg.scenario);
   if (!scenario) throw new Error(`unknown scenario ${cfg.scenario}`);
   const p = cfg.variant;
-  const tls = loadImpl(cfg.impl);
+  const tls = loadImpl(cfg.impl, scenario, cfg.role);
   const env = { certDir: cfg.certDir, clientContext: cfg.clientContext, fatal: fail };
 
   if (cfg.role === 'server') {
