@@ -1,7 +1,8 @@
 'use strict';
 // Real frameworks and HTTP clients over uvtls/https: an express app served
 // by uvtls's https.createServer, axios and got on a keep-alive uvtls Agent,
-// AsyncLocalStorage across reused connections. Each case runs the same way
+// ws and socket.io, AsyncLocalStorage across reused connections, global
+// fetch under the uvtls/register switch. Each case runs the same way
 // through node:https, which is the reference.
 
 const assert = require('assert');
@@ -10,6 +11,9 @@ const { AsyncLocalStorage } = require('async_hooks');
 const { X509Certificate } = require('crypto');
 const express = require('express');
 const axios = require('axios');
+const { WebSocket, WebSocketServer } = require('ws');
+const { Server: SocketIOServer } = require('socket.io');
+const { io: socketIOClient } = require('socket.io-client');
 const h = require('./helpers');
 const f = require('./support/frameworks-http');
 
@@ -266,6 +270,130 @@ describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', 
           assert.deepStrictEqual(viaUvtls, viaBuiltin, label);
         }
       });
+    }
+  });
+
+  describe('ws and socket.io over an https server', function () {
+    // The uvtls client: its connections made by a uvtls Agent (ws and
+    // engine.io pass `agent` to https.request); the sockets it made are
+    // recorded.
+    const CLIENT_KINDS = [
+      ['built-in client', () => ({ options: {}, made: [] })],
+      ['uvtls client', () => {
+        const agent = f.trackAgent(new uvHttps.Agent({ keepAlive: true }));
+        const made = [];
+        const createConnection = agent.createConnection;
+        agent.createConnection = function (...args) {
+          const sock = createConnection.apply(this, args);
+          made.push(sock);
+          return sock;
+        };
+        return { options: { agent }, made };
+      }],
+    ];
+
+    for (const [serverLabel, serverMod] of SERVERS) {
+      for (const [clientLabel, makeClient] of CLIENT_KINDS) {
+        it(`ws, ${clientLabel} -> ${serverLabel}: text, 1 MiB compressed binary, ping, subprotocol, close code and reason`, async function () {
+          const server = serverMod.createServer(h.serverCreds());
+          const wss = new WebSocketServer({ server, perMessageDeflate: true });
+          f.defer(() => new Promise((resolve) => wss.close(resolve)));
+          const seen = { closed: h.withTimeout(new Promise((resolve) => {
+            wss.on('connection', (ws, req) => {
+              seen.request = {
+                url: req.url, encrypted: req.socket.encrypted, uvtls: isUvtls(req.socket),
+                sameSocket: ws._socket === req.socket, protocol: ws.protocol, extensions: ws.extensions,
+              };
+              ws.on('message', (data, isBinary) => {
+                if (isBinary) ws.send(data, { binary: true });
+                else ws.send(String(data).toUpperCase());
+              });
+              ws.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+            });
+          }), 10000, 'the server side closing') };
+          const port = await f.listen(server);
+          const { options, made } = makeClient();
+          const ws = new WebSocket(`wss://${h.HOST}:${port}/chat?room=1`, ['chat', 'other'], { ca: fx.ca, ...options });
+          f.defer(() => ws.terminate());
+          const next = (event) => h.waitEvent(ws, event).then((args) => args);
+          await next('open');
+          h.trackSocket(ws._socket);
+          const clientSocketIsUvtls = isUvtls(ws._socket);
+          ws.send('hello');
+          const [text, textIsBinary] = await next('message');
+          const blob = Buffer.from(BIG);
+          ws.send(blob);
+          const [echoed, echoIsBinary] = await next('message');
+          ws.ping('p1');
+          const [pong] = await next('pong');
+          ws.close(4001, 'bye');
+          const [code, reason] = await next('close');
+          assert.deepStrictEqual({
+            request: seen.request, serverClose: await seen.closed, clientSocketIsUvtls,
+            text: [String(text), textIsBinary], echo: [h.sha256(echoed), echoed.length, echoIsBinary],
+            pong: String(pong), close: [code, String(reason)], made: made.map(isUvtls),
+          }, {
+            request: {
+              url: '/chat?room=1', encrypted: true, uvtls: serverMod === uvHttps && !builtinMode,
+              sameSocket: true, protocol: 'chat', extensions: 'permessage-deflate',
+            },
+            serverClose: { code: 4001, reason: 'bye' },
+            clientSocketIsUvtls: clientLabel === 'uvtls client' && !builtinMode,
+            text: ['HELLO', false], echo: [h.sha256(blob), blob.length, true],
+            pong: 'p1', close: [4001, 'bye'], made: clientLabel === 'uvtls client' ? [!builtinMode] : [],
+          });
+        });
+      }
+    }
+
+    for (const [transportLabel, transports] of [['polling upgraded to websocket', undefined],
+                                                ['websocket only', ['websocket']]]) {
+      for (const [clientLabel, makeClient] of CLIENT_KINDS) {
+        it(`socket.io (${transportLabel}), ${clientLabel} -> uvtls https server: events, acknowledgements with 256 KiB, handshake`, async function () {
+          const server = uvHttps.createServer(h.serverCreds());
+          const served = [];
+          server.on('request', (req) => served.push(isUvtls(req.socket)));
+          server.on('upgrade', (req) => served.push(isUvtls(req.socket)));
+          const ioServer = new SocketIOServer(server, { maxHttpBufferSize: 4e6 });
+          f.defer(() => new Promise((resolve) => ioServer.close(() => resolve())));
+          const serverSide = new Promise((resolve) => {
+            ioServer.on('connection', (socket) => {
+              socket.on('echo', (payload, ack) => ack({ n: payload.n + 1, sha256: h.sha256(payload.buf) }));
+              socket.on('done', (ack) => ack());
+              socket.on('disconnect', () => resolve({
+                secure: socket.handshake.secure, query: socket.handshake.query.k,
+                transport: socket.conn.transport.name,
+              }));
+              socket.emit('welcome', { hello: 'world' });
+            });
+          });
+          const port = await f.listen(server);
+          const { options, made } = makeClient();
+          const client = socketIOClient(`https://${h.HOST}:${port}`, {
+            ca: fx.ca, transports, query: { k: 'v' }, reconnection: false, timeout: 5000, ...options,
+          });
+          f.defer(() => client.close());
+          const [welcome] = await h.waitEvent(client, 'welcome');
+          if (client.io.engine.transport.name !== 'websocket') await h.waitEvent(client.io.engine, 'upgrade');
+          const buf = crypto.randomBytes(256 * 1024);
+          const acks = [];
+          for (let n = 0; n < 3; n++) acks.push(await h.withTimeout(client.emitWithAck('echo', { n, buf }), 5000, 'ack'));
+          await h.withTimeout(client.emitWithAck('done'), 5000, 'ack');
+          client.close();
+          const serverView = await h.withTimeout(serverSide, 5000, 'disconnect');
+          assert.deepStrictEqual({ welcome, acks, serverView }, {
+            welcome: { hello: 'world' },
+            acks: [1, 2, 3].map((n) => ({ n, sha256: h.sha256(buf) })),
+            serverView: { secure: true, query: 'v', transport: 'websocket' },
+          });
+          assert.ok(served.length >= 1 && served.every((v) => v === !builtinMode), `served: ${served}`);
+          if (clientLabel === 'uvtls client') {
+            assert.ok(made.length >= 1 && made.every((s) => isUvtls(s) === !builtinMode), `made: ${made.length}`);
+          } else {
+            assert.strictEqual(made.length, 0);
+          }
+        });
+      }
     }
   });
 

@@ -49,7 +49,17 @@ function trackAgent(agent) {
   return agent;
 }
 
+// Run by cleanup() before anything else is torn down (a WebSocket server,
+// a socket.io client).
+const deferred = [];
+function defer(fn) {
+  deferred.push(fn);
+}
+
 async function cleanup() {
+  for (const fn of deferred.splice(0)) {
+    try { await fn(); } catch {}
+  }
   for (const agent of agents) agent.destroy();
   agents.clear();
   await h.cleanup();
@@ -197,6 +207,7 @@ module.exports = {
   isUvtls,
   isUvtlsSessionSocket,
   trackAgent,
+  defer,
   cleanup,
   listen,
   request,
