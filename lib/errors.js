@@ -104,6 +104,7 @@ defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value, replace = false
   return `${what} It must be ${range}. Received ${received}`;
 });
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
+defineError('ERR_INVALID_IP_ADDRESS', TypeError, (ip) => `Invalid IP address: ${ip}`);
 defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
 defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
   `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536.` +

@@ -7,7 +7,7 @@ const net = require('net');
 const dns = require('dns');
 const binding = require('./native');
 const {
-  codes: { ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT },
+  codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_IP_ADDRESS, ERR_SOCKET_BAD_PORT },
   errnoException,
   exceptionWithHostPort,
 } = require('./errors');
@@ -56,6 +56,12 @@ const methods = {
       throw new ERR_SOCKET_BAD_PORT('Port', port);
     }
     const host = options.host || 'localhost';
+    if (options.localAddress && !net.isIP(options.localAddress)) {
+      throw new ERR_INVALID_IP_ADDRESS(options.localAddress);
+    }
+    if (options.localPort && typeof options.localPort !== 'number') {
+      throw new ERR_INVALID_ARG_TYPE('options.localPort', 'number', options.localPort);
+    }
     this[kAttach](unused || new binding.Connection(TRANSPORT_TCP));
     const family = net.isIP(host);
     if (family) {
@@ -96,6 +102,15 @@ const methods = {
   [kConnectAddress](address, port, family) {
     if (!this._handle || !this.connecting || this.destroyed) return;
     this[kRemote] = { address, port };
+    const { localAddress, localPort } = this[kOptions] || {};
+    if (localAddress || localPort) {
+      const local = localAddress || (family === 6 ? '::' : '0.0.0.0');
+      const err = this._handle.bind(local, localPort || 0, family);
+      if (err) {
+        this.destroy(exceptionWithHostPort(err, 'bind', localAddress, localPort));
+        return;
+      }
+    }
     const err = this._handle.connect(address, port, family);
     if (err) this.destroy(exceptionWithHostPort(err, 'connect', address, port));
   },

@@ -18,29 +18,56 @@
   if (c == NULL)                                                               \
     return NULL;
 
+static int parse_address(napi_env env, napi_value host_v, napi_value port_v,
+                         napi_value family_v, struct sockaddr_storage *addr) {
+  char *host = util_get_string(env, host_v);
+  int err;
+
+  if (host == NULL)
+    return UV_EINVAL;
+  if (util_get_int(env, family_v, 4) == 6)
+    err = uv_ip6_addr(host, util_get_int(env, port_v, 0),
+                      (struct sockaddr_in6 *)addr);
+  else
+    err = uv_ip4_addr(host, util_get_int(env, port_v, 0),
+                      (struct sockaddr_in *)addr);
+  free(host);
+  return err;
+}
+
+/* bind(address, port, family): the local address to connect from */
+static napi_value connection_bind(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 3, argv, self);
+  THIS_CONNECTION(env, self, c);
+  struct sockaddr_storage addr;
+  int err;
+
+  if (c->transport.kind != TRANSPORT_TCP)
+    return util_int(env, UV_EINVAL);
+  err = parse_address(env, argv[0], argv[1], argv[2], &addr);
+  if (err == 0)
+    err = transport_bind_tcp(&c->transport, (struct sockaddr *)&addr);
+  return util_int(env, err);
+}
+
 /* connect(address, port, family) or connect(path): result via onconnect */
 static napi_value connection_connect(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 3, argv, self);
   THIS_CONNECTION(env, self, c);
   struct sockaddr_storage addr;
-  char *host = util_get_string(env, argv[0]);
+  char *host;
   int err;
 
-  if (host == NULL)
-    return NULL;
   connection_hold(c);
   if (c->transport.kind == TRANSPORT_PIPE) {
+    host = util_get_string(env, argv[0]);
+    if (host == NULL)
+      return NULL;
     transport_connect_pipe(&c->transport, host);
     free(host);
     return util_int(env, 0);
   }
-  if (util_get_int(env, argv[2], 4) == 6)
-    err = uv_ip6_addr(host, util_get_int(env, argv[1], 0),
-                      (struct sockaddr_in6 *)&addr);
-  else
-    err = uv_ip4_addr(host, util_get_int(env, argv[1], 0),
-                      (struct sockaddr_in *)&addr);
-  free(host);
+  err = parse_address(env, argv[0], argv[1], argv[2], &addr);
   if (err == 0)
     err = transport_connect_tcp(&c->transport, (struct sockaddr *)&addr);
   return util_int(env, err);
@@ -531,6 +558,7 @@ static napi_value connection_async_reset(napi_env env,
 napi_value connection_define(napi_env env) {
   static const napi_property_descriptor methods[] = {
       METHOD("connect", connection_connect),
+      METHOD("bind", connection_bind),
       METHOD("setup", connection_setup),
       METHOD("setALPNProtocols", connection_set_alpn),
       METHOD("enableCertCb", connection_enable_cert_cb),

@@ -110,6 +110,10 @@ int transport_open(transport_t *t, int fd) {
   return err;
 }
 
+int transport_bind_tcp(transport_t *t, const struct sockaddr *addr) {
+  return uv_tcp_bind(&t->h.tcp, addr, 0);
+}
+
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr) {
   return uv_tcp_connect(&t->connect_req, &t->h.tcp, addr, on_connect);
 }

@@ -65,6 +65,8 @@ void transport_js_drained(transport_t *t);
 /* Takes over a connected socket: a duplicate of `fd`, so that the caller
  * may close its own. */
 int transport_open(transport_t *t, int fd);
+/* The local address of a TCP socket about to connect. */
+int transport_bind_tcp(transport_t *t, const struct sockaddr *addr);
 int transport_connect_tcp(transport_t *t, const struct sockaddr *addr);
 void transport_connect_pipe(transport_t *t, const char *path);
 int transport_read_start(transport_t *t);
