@@ -16,6 +16,7 @@ const { Server: SocketIOServer } = require('socket.io');
 const { io: socketIOClient } = require('socket.io-client');
 const h = require('./helpers');
 const f = require('./support/frameworks-http');
+const programs = require('./support/frameworks-programs');
 
 const { fx } = h;
 const { builtinHttps, uvHttps, builtinMode } = f;
@@ -397,6 +398,76 @@ describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', 
     }
   });
 
+  describe('global fetch under the uvtls/register switch', function () {
+    let dir;
+    // Each test: cleanup() removes temporary directories.
+    beforeEach(function () {
+      if (builtinMode) this.skip();
+      dir = f.programDir([], { 'fetch.js': programs.fetchProgram.cjs, 'fetch.mjs': programs.fetchProgram.esm });
+    });
+    const extraCA = { NODE_EXTRA_CA_CERTS: h.fixturePath('ca.pem') };
+    // What the server saw of the connections (peer port, requests on the
+    // socket so far: undici may or may not reuse a connection at once) and
+    // the probe differ between runs; the rest must not.
+    const responses = (out) => {
+      const copy = JSON.parse(JSON.stringify(out));
+      for (const key of ['info', 'echo', 'big']) {
+        delete copy[key].peerPort;
+        delete copy[key].nth;
+      }
+      delete copy.sockets;
+      delete copy.wraps;
+      return copy;
+    };
+
+    for (const [label, args, file] of [['-r uvtls/register', ['-r', 'uvtls/register'], 'fetch.js'],
+                                       ['--import uvtls/register', ['--import', 'uvtls/register'], 'fetch.mjs']]) {
+      it(`${label}: fetch trusting NODE_EXTRA_CA_CERTS goes through a uvtls socket, and gets what it gets without the switch`, async function () {
+        const { port, connections } = await serve(uvHttps);
+        const base = `https://${h.HOST}:${port}`;
+        const switched = await f.runProgram(dir, args, file, [base], extraCA);
+        const plain = await f.runProgram(dir, [], file, [base], extraCA);
+        const peerPorts = (out) => [...new Set(['info', 'echo', 'big'].map((k) => Number(out[k].peerPort)))].sort();
+        // Without the switch: Node's TLS sockets, none of uvtls's.
+        assert.deepStrictEqual(plain.sockets, []);
+        assert.ok(plain.wraps.includes('TCPWRAP'), `wraps: ${plain.wraps}`);
+        assert.deepStrictEqual(plain.info.body, {
+          secure: true, protocol: 'https', hostname: '127.0.0.1', method: 'GET', url: '/info?via=fetch',
+          query: { via: 'fetch' }, custom: 'f1', httpVersion: '1.1', encrypted: true,
+          tlsProtocol: plain.info.body.tlsProtocol, alpn: 'http/1.1', servername: false,
+        });
+        assert.strictEqual(plain.echo.body.sha256, plain.echo.sent);
+        assert.strictEqual(plain.big.sha256, h.sha256(BIG));
+        // With it: the same responses, over uvtls client sockets (those
+        // whose ports the server saw), and no TCP socket of Node's.
+        assert.deepStrictEqual(responses(switched), responses(plain));
+        assert.deepStrictEqual(switched.wraps, []);
+        assert.deepStrictEqual(switched.sockets.map((s) => s.localPort).sort(), peerPorts(switched),
+                               JSON.stringify(switched.sockets));
+        for (const s of switched.sockets) assert.deepStrictEqual({ ...s, localPort: 0 }, { server: false, localPort: 0, remotePort: port });
+        assert.strictEqual(connections.length, peerPorts(switched).length + peerPorts(plain).length);
+      });
+    }
+
+    it('-r uvtls/register: fetch fails an unknown CA and a wrong host name as it does without the switch', async function () {
+      const good = await serve(uvHttps);
+      const wrongName = await serve(uvHttps, h.serverCreds('wrong'));
+      for (const [label, port, env] of [['CA not trusted', good.port, {}], ['wrong host name', wrongName.port, extraCA]]) {
+        const argv = [`https://${h.HOST}:${port}`, 'fail'];
+        const switched = await f.runProgram(dir, ['-r', 'uvtls/register'], 'fetch.js', argv, env);
+        const plain = await f.runProgram(dir, [], 'fetch.js', argv, env);
+        assert.strictEqual(typeof plain.cause.code, 'string', label);
+        // The handshake completes; the client then rejects the
+        // certificate: on a uvtls socket with the switch.
+        assert.deepStrictEqual([plain.sockets.length, switched.sockets.length], [0, 1], label);
+        assert.ok(plain.wraps.includes('TCPWRAP'), label);
+        assert.deepStrictEqual(switched.wraps, [], label);
+        const { sockets: s1, wraps: w1, ...viaUvtls } = switched;
+        const { sockets: s2, wraps: w2, ...viaBuiltin } = plain;
+        assert.deepStrictEqual(viaUvtls, viaBuiltin, label);
+      }
+    });
+  });
   describe('AsyncLocalStorage across a keep-alive uvtls Agent', function () {
     // Each request made in its own store; its callbacks record the store
     // they run in. Four in turn (each reusing the socket the one before

@@ -168,10 +168,13 @@ async function runProgram(dir, args, file, argv = [], env = {}) {
 
 // Inside a child program: what shows which TLS carried its connections.
 // Every uvtls socket emits 'secure' once its handshake is done (client and
-// server side); the program records them from uvtls.TLSSocket's prototype,
-// so it sees sockets whoever created them. Node's own TLS sockets create
-// TLSWRAP (and TCPWRAP) async resources, which uvtls's do not.
-// Defines `uvtlsSockets()` and `nodeWraps()`.
+// server side, before the client checks the certificate); the program
+// records them from uvtls.TLSSocket's prototype, so it sees sockets
+// whoever created them. Node's TLS sockets sit on a net.Socket, whose TCP
+// handle is a TCPWRAP async resource (TCPCONNECTWRAP while connecting);
+// a uvtls socket has its TCP handle in C (its async resource is named
+// TLSWRAP, as Node's TLS handle is, so that name proves nothing).
+// Defines `uvtlsSockets()` and `nodeTcpWraps()`.
 const PROBE = `
 const probeSockets = [];
 {
@@ -189,10 +192,10 @@ const probeSockets = [];
 }
 const probeWraps = new Set();
 require('async_hooks').createHook({
-  init(id, type) { if (/^(TLSWRAP|TCPWRAP|TCPCONNECTWRAP)$/.test(type)) probeWraps.add(type); },
+  init(id, type) { if (type === 'TCPWRAP' || type === 'TCPCONNECTWRAP') probeWraps.add(type); },
 }).enable();
 const uvtlsSockets = () => probeSockets;
-const nodeWraps = () => [...probeWraps].sort();
+const nodeTcpWraps = () => [...probeWraps].sort();
 `;
 // The same for an ES module program.
 const PROBE_ESM = `import { createRequire as probeCreateRequire } from 'node:module';
