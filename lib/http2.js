@@ -75,10 +75,6 @@ function sessionListener(connectionListener) {
 }
 
 function createSecureServer(options, requestListener) {
-  if (typeof options === 'function') {
-    requestListener = options;
-    options = undefined;
-  }
   return new Http2SecureServer(options, requestListener);
 }
 
