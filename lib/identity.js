@@ -1,6 +1,6 @@
 'use strict';
-// tls.checkServerIdentity(hostname, cert), with the behaviour of Node 20's
-// built-in: returns undefined when the certificate is valid for `hostname`,
+// tls.checkServerIdentity(hostname, cert), with the behaviour of the running
+// Node's built-in: returns undefined when the certificate is valid for `hostname`,
 // returns (does not throw) an ERR_TLS_CERT_ALTNAME_INVALID error when it is
 // not, and throws ERR_TLS_CERT_ALTNAME_FORMAT for a malformed quoted
 // subjectaltname string.
@@ -9,7 +9,7 @@
 //  - One trailing dot is dropped from the host (that is the `host` reported
 //    in the error) and one more when it is split into labels, so `a.com..`
 //    matches `a.com`; one trailing dot is dropped from each name. Comparison
-//    is case-insensitive (String#toLowerCase).
+//    is case-insensitive for A-Z only.
 //  - An IP host (net.isIP) is compared with the `IP Address:` entries only,
 //    after both sides are put in canonical textual form.
 //  - Otherwise the `DNS:` entries are used; the subject CN (a string or an
@@ -18,9 +18,16 @@
 //  - A name may hold one `*`, only in its left-most label, only when it has
 //    at least three labels and that label is not an A-label (`xn--`); the `*`
 //    stands for zero or more characters of exactly one host label.
-//  - No IDNA conversion is done on either side.
+//  - Node 20 does no IDNA conversion on either side. Later releases (22.23,
+//    24.22, 26) match the host's ASCII form (url.domainToASCII: U-labels
+//    to A-labels, lower case, numeric IPv4 spellings such as `1234` or
+//    `0x7f.1` to dotted quads) and refuse a host whose ASCII form is an IP
+//    address while the host itself is not ("Host is a non-canonical IP
+//    address"). Which of the two the running Node does is read off its own
+//    checkServerIdentity once (see asciiHosts below).
 
 const { isIP } = require('net');
+const { domainToASCII } = require('url');
 const { codes } = require('./errors');
 
 const { ERR_TLS_CERT_ALTNAME_INVALID, ERR_TLS_CERT_ALTNAME_FORMAT } = codes;
@@ -227,8 +234,10 @@ function dropTrailingDot(host) {
   return host.replace(/\.$/, '');
 }
 
+// Only A-Z are lowered, as Node does: String#toLowerCase would also turn
+// some non-ASCII letters into ASCII ones (KELVIN SIGN into `k`).
 function labelsOf(host) {
-  return dropTrailingDot(host).toLowerCase().split('.');
+  return dropTrailingDot(host).replace(/[A-Z]/g, (c) => c.toLowerCase()).split('.');
 }
 
 // Printable ASCII (and DEL) only; anything else makes a name unusable.
@@ -259,6 +268,25 @@ function nameMatches(hostLabels, name) {
 
 // ---------------------------------------------------------------------------
 
+// Whether the running Node matches hosts by their ASCII form: its own
+// checkServerIdentity accepts a U-label host for the A-label name.
+let asciiHosts;
+function matchesASCIIHost() {
+  if (asciiHosts === undefined) {
+    asciiHosts = require('./builtin').checkServerIdentity(
+      'b\u00fccher.example', { subject: {}, subjectaltname: 'DNS:xn--bcher-kva.example' }) === undefined;
+  }
+  return asciiHosts;
+}
+
+function altNameError(reason, hostname, cert) {
+  const err = new ERR_TLS_CERT_ALTNAME_INVALID(reason);
+  err.reason = reason;
+  err.host = hostname;
+  err.cert = cert;
+  return err;
+}
+
 function checkServerIdentity(hostname, cert) {
   const subject = cert.subject;
   const altNames = cert.subjectaltname;
@@ -279,7 +307,18 @@ function checkServerIdentity(hostname, cert) {
     }
   }
 
-  hostname = dropTrailingDot(hostname);
+  let matchedHost;
+  if (matchesASCIIHost()) {
+    const ascii = domainToASCII(hostname);
+    hostname = dropTrailingDot(hostname);
+    matchedHost = dropTrailingDot(ascii);
+    if (!isIP(hostname) && isIP(matchedHost)) {
+      return altNameError('Host is a non-canonical IP address', hostname, cert);
+    }
+  } else {
+    hostname = dropTrailingDot(hostname);
+    matchedHost = hostname;
+  }
 
   let reason;
 
@@ -287,7 +326,7 @@ function checkServerIdentity(hostname, cert) {
     if (ips.includes(canonicalIP(hostname))) return undefined;
     reason = `IP: ${hostname} is not in the cert's list: ${ips.join(', ')}`;
   } else if (dnsNames.length > 0 || (subject != null && subject.CN)) {
-    const hostLabels = labelsOf(hostname);
+    const hostLabels = labelsOf(matchedHost);
     const matches = (name) => nameMatches(hostLabels, name);
     if (dnsNames.length > 0) {
       if (dnsNames.some(matches)) return undefined;
@@ -302,11 +341,7 @@ function checkServerIdentity(hostname, cert) {
     reason = 'Cert does not contain a DNS name';
   }
 
-  const err = new ERR_TLS_CERT_ALTNAME_INVALID(reason);
-  err.reason = reason;
-  err.host = hostname;
-  err.cert = cert;
-  return err;
+  return altNameError(reason, hostname, cert);
 }
 
 module.exports = { checkServerIdentity };
