@@ -69,14 +69,24 @@ function peerCertificate(handle, detailed) {
 }
 
 // The peer's X509Certificate, its issuerCertificate the next one the peer
-// sent, as Node links them.
+// sent, as Node links them. A certificate that links to another is a new
+// X509Certificate of its own (the cached one is shared) with the link as an
+// own property: an object merely inheriting from a real one is refused by
+// the accessors of Node 24 and later, which check their receiver
+// (ERR_INVALID_THIS).
 function peerX509Certificate(handle) {
   const { chain } = handle.getPeerCertificateChain(false);
   let issuer;
   for (let i = chain.length - 1; i >= 0; i--) {
-    const cert = x509(chain[i]);
-    issuer = issuer === undefined ? cert :
-      Object.create(cert, { issuerCertificate: { value: issuer, enumerable: false } });
+    if (issuer === undefined) {
+      issuer = x509(chain[i]);
+      continue;
+    }
+    const cert = new X509Certificate(chain[i]);
+    Object.defineProperty(cert, 'issuerCertificate', {
+      value: issuer, enumerable: false, configurable: true, writable: false,
+    });
+    issuer = cert;
   }
   return issuer;
 }
