@@ -425,8 +425,10 @@ describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', 
       it(`${label}: fetch trusting NODE_EXTRA_CA_CERTS goes through a uvtls socket, and gets what it gets without the switch`, async function () {
         const { port, connections } = await serve(uvHttps);
         const base = `https://${h.HOST}:${port}`;
-        const switched = await f.runProgram(dir, args, file, [base], extraCA);
-        const plain = await f.runProgram(dir, [], file, [base], extraCA);
+        const [switched, plain] = await Promise.all([
+          f.runProgram(dir, args, file, [base], extraCA),
+          f.runProgram(dir, [], file, [base], extraCA),
+        ]);
         const peerPorts = (out) => [...new Set(['info', 'echo', 'big'].map((k) => Number(out[k].peerPort)))].sort();
         // Without the switch: Node's TLS sockets, none of uvtls's.
         assert.deepStrictEqual(plain.sockets, []);
@@ -454,16 +456,20 @@ describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', 
       const wrongName = await serve(uvHttps, h.serverCreds('wrong'));
       for (const [label, port, env] of [['CA not trusted', good.port, {}], ['wrong host name', wrongName.port, extraCA]]) {
         const argv = [`https://${h.HOST}:${port}`, 'fail'];
-        const switched = await f.runProgram(dir, ['-r', 'uvtls/register'], 'fetch.js', argv, env);
-        const plain = await f.runProgram(dir, [], 'fetch.js', argv, env);
+        const [switched, plain] = await Promise.all([
+          f.runProgram(dir, ['-r', 'uvtls/register'], 'fetch.js', argv, env),
+          f.runProgram(dir, [], 'fetch.js', argv, env),
+        ]);
         assert.strictEqual(typeof plain.cause.code, 'string', label);
         // The handshake completes; the client then rejects the
         // certificate: on a uvtls socket with the switch.
         assert.deepStrictEqual([plain.sockets.length, switched.sockets.length], [0, 1], label);
         assert.ok(plain.wraps.includes('TCPWRAP'), label);
         assert.deepStrictEqual(switched.wraps, [], label);
-        const { sockets: s1, wraps: w1, ...viaUvtls } = switched;
-        const { sockets: s2, wraps: w2, ...viaBuiltin } = plain;
+        assert.deepStrictEqual(plain.errors, [], label);
+        assert.ok(switched.errors.some((e) => !e.server && e.code === plain.cause.code), JSON.stringify(switched.errors));
+        const { sockets: s1, wraps: w1, errors: e1, ...viaUvtls } = switched;
+        const { sockets: s2, wraps: w2, errors: e2, ...viaBuiltin } = plain;
         assert.deepStrictEqual(viaUvtls, viaBuiltin, label);
       }
     });

@@ -69,8 +69,10 @@ async function cleanup() {
 // every connection it accepted) is closed by cleanup().
 function listen(server) {
   h.trackServer(server);
-  // http2 servers: their sessions' sockets too.
-  server.on('session', (session) => { if (session.socket) h.trackSocket(session.socket); });
+  // http2 servers: their sessions too (session.socket refuses destroy()).
+  server.on('session', (session) => {
+    defer(() => { if (!session.destroyed) session.destroy(); });
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, h.HOST, () => {
@@ -174,18 +176,21 @@ async function runProgram(dir, args, file, argv = [], env = {}) {
 // handle is a TCPWRAP async resource (TCPCONNECTWRAP while connecting);
 // a uvtls socket has its TCP handle in C (its async resource is named
 // TLSWRAP, as Node's TLS handle is, so that name proves nothing).
-// Defines `uvtlsSockets()` and `nodeTcpWraps()`.
+// The errors uvtls sockets emit are recorded too (the TLS layer's
+// '_tlsError' and 'error'). Defines `uvtlsSockets()`, `uvtlsErrors()` and
+// `nodeTcpWraps()`.
 const PROBE = `
 const probeSockets = [];
+const probeErrors = [];
 {
   const TLSSocket = require('uvtls').TLSSocket;
   const emit = TLSSocket.prototype.emit;
   TLSSocket.prototype.emit = function (name, ...args) {
+    const server = Boolean(this._tlsOptions && this._tlsOptions.isServer);
     if (name === 'secure') {
-      probeSockets.push({
-        server: Boolean(this._tlsOptions && this._tlsOptions.isServer),
-        localPort: this.localPort, remotePort: this.remotePort,
-      });
+      probeSockets.push({ server, localPort: this.localPort, remotePort: this.remotePort });
+    } else if (name === '_tlsError' || name === 'error') {
+      probeErrors.push({ server, event: name, code: args[0] && args[0].code });
     }
     return emit.call(this, name, ...args);
   };
@@ -195,6 +200,7 @@ require('async_hooks').createHook({
   init(id, type) { if (type === 'TCPWRAP' || type === 'TCPCONNECTWRAP') probeWraps.add(type); },
 }).enable();
 const uvtlsSockets = () => probeSockets;
+const uvtlsErrors = () => probeErrors;
 const nodeTcpWraps = () => [...probeWraps].sort();
 `;
 // The same for an ES module program.
