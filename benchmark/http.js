@@ -38,9 +38,15 @@ function warmupMs(p) {
 // how many of them resumed a session, and connection errors (not fatal: a
 // load generator that stops resets connections). `cipher` and `protocol` are
 // the first connection's.
-function serverStats(server) {
+// With `settle` (the load generator's connection count, for keep-alive
+// load), the steady part starts when that many handshakes have completed
+// in the window: steadyCpuUs and steadyRequests are this process's CPU time
+// and the requests from then to stop, so that the CPU per request of
+// keep-alive load does not include the connections' handshakes.
+function serverStats(server, settle = 0) {
   const st = { counting: false, requests: 0, handshakes: 0, resumed: 0, clientErrors: 0,
                cipher: null, protocol: null };
+  let mark = null;
   server.on('secureConnection', (sock) => {
     if (!st.protocol) {
       st.protocol = sock.getProtocol();
@@ -49,6 +55,9 @@ function serverStats(server) {
     if (!st.counting) return;
     st.handshakes++;
     if (sock.isSessionReused()) st.resumed++;
+    if (settle && st.handshakes === settle) {
+      mark = { cpu: process.cpuUsage(), requests: st.requests };
+    }
   });
   return {
     st,
@@ -56,14 +65,27 @@ function serverStats(server) {
       port,
       begin() {
         Object.assign(st, { counting: true, requests: 0, handshakes: 0, resumed: 0, clientErrors: 0 });
+        mark = null;
       },
       stats() {
         st.counting = false;
         const { counting, ...out } = st;
+        if (mark) {
+          const d = process.cpuUsage(mark.cpu);
+          out.steadyCpuUs = d.user + d.system;
+          out.steadyRequests = st.requests - mark.requests;
+        }
         return out;
       },
     }),
   };
+}
+
+// The server's CPU per request: over the steady part where there is one
+// (keep-alive load, see serverStats), else over the whole measurement.
+function serverCpuPerRequest(s) {
+  if (s.steadyRequests > 0) return s.steadyCpuUs / s.steadyRequests;
+  return s.cpuUs / s.requests;
 }
 
 // A hello-world https server: 200, text/plain, 12 bytes. p.tickets === false
@@ -79,7 +101,7 @@ async function httpsServer(https, p, env) {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end(BODY);
   });
-  stats = serverStats(server);
+  stats = serverStats(server, p.keepAlive && p.settle ? p.connections : 0);
   server.on('clientError', (err, sock) => {
     if (stats.st.counting) stats.st.clientErrors++;
     sock.destroy();
@@ -113,7 +135,9 @@ function checkErrors(c, what, warmup = false) {
 
 function serverInfo(s) {
   return { cipher: s.cipher, protocol: s.protocol, serverRequests: s.requests,
-           handshakes: s.handshakes, resumed: s.resumed, clientErrors: s.clientErrors };
+           handshakes: s.handshakes, resumed: s.resumed, clientErrors: s.clientErrors,
+           steadyRequests: s.steadyRequests,
+           serverCpuUsPerRequestWhole: Number((s.cpuUs / s.requests).toFixed(1)) };
 }
 
 // ---------------------------------------------------------------------------
@@ -136,7 +160,8 @@ const httpsServerScenario = {
       keepAlive: false, tickets: false },
     { id: 'https/close-tickets', title: 'HTTPS server new conn per request (server tickets on)',
       keepAlive: false, tickets: true },
-  ].map((v) => ({ ...v, key: 'rsa', connections: 50, durationMs: cfg.durationMs })),
+  ].map((v) => ({ ...v, key: 'rsa', connections: 50, settle: true,
+                  durationMs: cfg.durationMs })),
   server: httpsServer,
 
   async prepare(https, p, env, port) {
@@ -172,7 +197,7 @@ const httpsServerScenario = {
         { key: 'req_per_s', label: 'requests', unit: '/s', better: 'higher',
           value: c.requests / (c.elapsedMs / 1e3) },
         { key: 'server_cpu_us_per_req', label: 'server CPU', unit: 'µs/request',
-          better: 'lower', value: s.cpuUs / s.requests },
+          better: 'lower', value: serverCpuPerRequest(s) },
       ],
       info: { loadGenerator: c.tool, ...serverInfo(s),
               handshakesPerRequest: Number((s.handshakes / s.requests).toFixed(3)),
@@ -202,7 +227,7 @@ async function h2Server(http2, p, env) {
       stream.end(BODY);
     });
   }
-  const stats = serverStats(server);
+  const stats = serverStats(server, p.clients);
   server.on('stream', (stream) => {
     if (stats.st.counting) stats.st.requests++;
     stream.on('error', () => {
@@ -259,7 +284,7 @@ const h2ServerScenario = {
         { key: 'streams_per_s', label: 'streams', unit: '/s', better: 'higher',
           value: c.requests / (c.elapsedMs / 1e3) },
         { key: 'server_cpu_us_per_stream', label: 'server CPU', unit: 'µs/stream',
-          better: 'lower', value: s.cpuUs / s.requests },
+          better: 'lower', value: serverCpuPerRequest(s) },
       ],
       info: { loadGenerator: c.tool, ...serverInfo(s), errors: c.errors,
               errorDetail: c.errorDetail,
