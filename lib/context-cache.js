@@ -7,10 +7,15 @@
 
 const crypto = require('crypto');
 const defaults = require('./defaults');
-const { contextOptionNames } = require('./secure-context');
+const { allContextOptionNames } = require('./secure-context');
+const { onDefaultCACertificatesChange } = require('./ca-store');
 
 const CACHE_SIZE = 64;
 const cache = new Map(); // digest of the options -> SecureContext
+
+// A context without `ca` holds the default CAs of its time: after
+// tls.setDefaultCACertificates() new connections get new contexts.
+onDefaultCACertificatesChange(() => cache.clear());
 
 // Feeds `value` to the hash; false when it is of a kind not worth caching
 // (then a context is made as usual, with its own validation and errors).
@@ -56,7 +61,7 @@ function cacheKey(options) {
   const hash = crypto.createHash('sha256');
   hash.update(`${defaults.DEFAULT_MIN_VERSION}|${defaults.DEFAULT_MAX_VERSION}|` +
               `${defaults.DEFAULT_CIPHERS}|${defaults.DEFAULT_ECDH_CURVE}|`);
-  for (const name of contextOptionNames) {
+  for (const name of allContextOptionNames) {
     hash.update(`${name}=`);
     if (!hashValue(hash, options[name], 0)) return null;
   }

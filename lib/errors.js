@@ -7,7 +7,9 @@ const util = require('util');
 
 const codes = {};
 
-function defineError(code, Base, message) {
+// `key` names the class in `codes`; `code` is what errors carry, when a
+// Node release spells it otherwise.
+function defineError(key, Base, message, code = key) {
   class NodeError extends Base {
     constructor(...args) {
       super(typeof message === 'function' ? message(...args) : message);
@@ -27,8 +29,10 @@ function defineError(code, Base, message) {
       return `${this.name} [${code}]: ${this.message}`;
     }
   }
-  codes[code] = NodeError;
+  codes[key] = NodeError;
 }
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 function describeReceived(value) {
   if (value == null) return ` Received ${value}`;
@@ -103,6 +107,14 @@ defineError('ERR_OUT_OF_RANGE', RangeError, (name, range, value, replace = false
   const what = replace ? name : `The value of "${name}" is out of range.`;
   return `${what} It must be ${range}. Received ${received}`;
 });
+// What Node's internal assert() throws.
+defineError('ERR_INTERNAL_ASSERTION', Error, (message) => {
+  const suffix = 'This is caused by either a bug in Node.js ' +
+    'or incorrect usage of Node.js internals.\n' +
+    'Please open an issue with this stack trace at ' +
+    'https://github.com/nodejs/node/issues\n';
+  return message === undefined ? suffix : `${message}\n${suffix}`;
+});
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
 defineError('ERR_INVALID_IP_ADDRESS', TypeError, (ip) => `Invalid IP address: ${ip}`);
 defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
@@ -125,7 +137,11 @@ defineError('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', TypeError, (value, protocols
   `client's offered protocols (${protocols.join(', ')})`);
 defineError('ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', TypeError,
             'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive');
-defineError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK identity hint');
+// Spelled without the second T up to Node 22; Node 23 fixed the typo.
+defineError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK identity hint',
+            nodeMajor >= 23 ? 'ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED' :
+              'ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED');
+codes.ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED = codes.ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED;
 defineError('ERR_TLS_SESSION_ATTACK', Error, 'TLS session renegotiation attack detected');
 defineError('ERR_TLS_RENEGOTIATION_DISABLED', Error,
             'TLS session renegotiation disabled for this socket');

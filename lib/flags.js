@@ -15,16 +15,25 @@ function value(name) {
   return flag ? flag.slice(prefix.length) : undefined;
 }
 
+// Several flags: the lowest minimum and the highest maximum win, as in
+// Node's tls.
 function minVersion() {
   if (has('--tls-min-v1.0')) return 'TLSv1';
   if (has('--tls-min-v1.1')) return 'TLSv1.1';
+  if (has('--tls-min-v1.2')) return 'TLSv1.2';
   if (has('--tls-min-v1.3')) return 'TLSv1.3';
   return 'TLSv1.2';
 }
 
+function maxVersion() {
+  if (has('--tls-max-v1.3')) return 'TLSv1.3';
+  if (has('--tls-max-v1.2')) return 'TLSv1.2';
+  return 'TLSv1.3';
+}
+
 module.exports = {
   minVersion: minVersion(),
-  maxVersion: has('--tls-max-v1.2') ? 'TLSv1.2' : 'TLSv1.3',
+  maxVersion: maxVersion(),
   // --tls-keylog=FILE: every connection appends its key log lines there.
   keylogFile: value('--tls-keylog'),
   trace: has('--trace-tls'),

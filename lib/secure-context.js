@@ -17,7 +17,12 @@ const {
   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
 } = codes;
 const defaults = require('./defaults');
-const flags = require('./flags');
+const { addDefaultCACertificates } = require('./ca-store');
+
+// Node 24 and later: RFC 8879 certificate compression (off unless asked for).
+const hasCertificateCompression =
+  typeof require('./builtin').getCertificateCompressionAlgorithms === 'function';
+const certificateCompressionIds = { zlib: 1, brotli: 2, zstd: 3 };
 
 const TLS1_2_VERSION = 0x0303;
 const TLS1_3_VERSION = 0x0304;
@@ -29,33 +34,6 @@ const protocolVersions = {
   'TLSv1.2': TLS1_2_VERSION,
   'TLSv1.3': TLS1_3_VERSION,
 };
-
-let rootStoreBuilt = false;
-let extraCAs;
-
-// The PEM of NODE_EXTRA_CA_CERTS, read once as Node reads it (Node itself
-// warns at startup when the file cannot be read).
-function extraCACerts() {
-  if (extraCAs === undefined) {
-    extraCAs = [];
-    const file = process.env.NODE_EXTRA_CA_CERTS;
-    if (file) {
-      try {
-        extraCAs.push(require('fs').readFileSync(file, 'latin1'));
-      } catch {
-        // Node has already emitted its warning for this file.
-      }
-    }
-  }
-  return extraCAs;
-}
-
-function ensureRootStore() {
-  if (rootStoreBuilt) return;
-  const roots = flags.useOpenSSLCA ? [] : require('./builtin').rootCertificates;
-  binding.setRootCerts([...roots, ...extraCACerts()], flags.useOpenSSLCA);
-  rootStoreBuilt = true;
-}
 
 function toVersion(which, value, fallback) {
   if (value == null) value = fallback;
@@ -167,10 +145,37 @@ function setKey(context, pem, passphrase, name) {
   context.setKey(toBuffer(pem), passphrase);
 }
 
+// certificateCompression: up to three of 'zlib', 'brotli', 'zstd', in
+// order of preference; none (the default) turns it off both ways.
+function setCertificateCompression(context, algorithms, name) {
+  let packed = 0;
+  if (algorithms != null) {
+    if (!Array.isArray(algorithms)) {
+      throw new ERR_INVALID_ARG_TYPE(`${name}.certificateCompression`, 'Array', algorithms);
+    }
+    if (algorithms.length > 3) {
+      throw new ERR_INVALID_ARG_VALUE(`${name}.certificateCompression`, algorithms,
+                                      'can specify at most 3 algorithms');
+    }
+    packed = algorithms.length;
+    for (let i = 0; i < algorithms.length; i++) {
+      const id = Object.hasOwn(certificateCompressionIds, algorithms[i]) ?
+        certificateCompressionIds[algorithms[i]] : undefined;
+      if (id === undefined) {
+        throw new ERR_INVALID_ARG_VALUE(`${name}.certificateCompression[${i}]`, algorithms[i],
+                                        "must be 'zlib', 'brotli', or 'zstd'");
+      }
+      packed |= id << (8 * (i + 1));
+    }
+  }
+  context.setCertificateCompression(packed >>> 0);
+}
+
 function configure(context, options, name) {
   const { ca, cert, key, passphrase, ciphers, ecdhCurve, sigalgs, dhparam,
           crl, pfx, privateKeyEngine, privateKeyIdentifier, clientCertEngine,
-          sessionIdContext, ticketKeys, sessionTimeout } = options;
+          sessionIdContext, ticketKeys, sessionTimeout, allowPartialTrustChain,
+          certificateCompression } = options;
 
   // Ciphers first: an @SECLEVEL in them governs which keys load.
   if (ciphers != null) validateString(ciphers, `${name}.ciphers`);
@@ -188,9 +193,9 @@ function configure(context, options, name) {
       context.addCACert(toBuffer(c));
     }
   } else {
-    ensureRootStore();
-    context.addRootCerts();
+    addDefaultCACertificates(context);
   }
+  if (allowPartialTrustChain) context.setAllowPartialTrustChain();
   if (cert) {
     for (const c of Array.isArray(cert) ? cert : [cert]) {
       validateKeyOrCert(`${name}.cert`, c);
@@ -198,6 +203,9 @@ function configure(context, options, name) {
     }
   }
   if (key) setKeys(context, key, passphrase, name);
+  if (hasCertificateCompression) {
+    setCertificateCompression(context, certificateCompression, name);
+  }
   if (sigalgs != null) {
     validateString(sigalgs, `${name}.sigalgs`);
     if (sigalgs === '') throw new ERR_INVALID_ARG_VALUE(`${name}.sigalgs`, sigalgs);
@@ -276,13 +284,17 @@ function configure(context, options, name) {
   }
 }
 
-// Every option createSecureContext reads.
+// The options a server hands createSecureContext (as Node's, which leaves
+// allowPartialTrustChain out).
 const contextOptionNames = [
   'ca', 'cert', 'key', 'passphrase', 'pfx', 'crl', 'ciphers', 'ecdhCurve', 'sigalgs',
   'dhparam', 'minVersion', 'maxVersion', 'secureProtocol', 'secureOptions',
   'honorCipherOrder', 'privateKeyEngine', 'privateKeyIdentifier', 'clientCertEngine',
   'sessionIdContext', 'ticketKeys', 'sessionTimeout',
+  ...(hasCertificateCompression ? ['certificateCompression'] : []),
 ];
+// Every option createSecureContext reads.
+const allContextOptionNames = [...contextOptionNames, 'allowPartialTrustChain'];
 
 function createSecureContext(options) {
   if (options === undefined || options === null) options = {};
@@ -305,4 +317,6 @@ function isSecureContext(value) {
   return value instanceof SecureContext;
 }
 
-module.exports = { SecureContext, createSecureContext, isSecureContext, contextOptionNames };
+module.exports = {
+  SecureContext, createSecureContext, isSecureContext, contextOptionNames, allContextOptionNames,
+};

@@ -1,7 +1,6 @@
 'use strict';
 // uvtls: the node:tls API with the TLS engine and sockets in C.
 
-const assert = require('assert');
 const net = require('net');
 const binding = require('./native');
 const defaults = require('./defaults');
@@ -28,6 +27,9 @@ const {
 const { Server, createServer } = require('./server');
 const { convertALPNProtocols } = require('./alpn');
 const { createSecurePair } = require('./secure-pair');
+const caStore = require('./ca-store');
+const { validateMinDHSize } = require('./validators');
+const builtinTls = require('./builtin');
 
 binding.setCallbacks(callbacks);
 
@@ -137,10 +139,7 @@ function connect(...args) {
     throw new ERR_INVALID_ARG_TYPE('options.checkServerIdentity', 'Function',
                                    options.checkServerIdentity);
   }
-  assert(typeof options.minDHSize === 'number',
-         `options.minDHSize is not a number: ${options.minDHSize}`);
-  assert(options.minDHSize > 0,
-         `options.minDHSize is not a positive number: ${options.minDHSize}`);
+  validateMinDHSize(options.minDHSize);
   // Through the module object, as Node calls it (programs replace it);
   // uvtls's own is shared between connections with the same options.
   const create = module.exports.createSecureContext;
@@ -207,8 +206,6 @@ function defaultAccessor(name) {
   };
 }
 
-let rootCertificates;
-
 module.exports = {
   CLIENT_RENEG_LIMIT: 3,
   CLIENT_RENEG_WINDOW: 600,
@@ -218,17 +215,23 @@ for (const name of ['DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE', 'DEFAULT_MIN_VERSIO
   Object.defineProperty(module.exports, name, defaultAccessor(name));
 }
 module.exports.getCiphers = getCiphers;
+// The built-in's own frozen array: on Node 22 and later it is also
+// getCACertificates('bundled'), the very same object.
 Object.defineProperty(module.exports, 'rootCertificates', {
   get() {
-    if (!rootCertificates) {
-      rootCertificates = Object.freeze([...require('./builtin').rootCertificates]);
-    }
-    return rootCertificates;
+    return builtinTls.rootCertificates;
   },
   enumerable: true,
   configurable: false,
 });
 Object.assign(module.exports, {
+  // Node 22 and later.
+  getCACertificates: caStore.getCACertificates,
+  setDefaultCACertificates: caStore.setDefaultCACertificates,
+  // Node 24 and later: the algorithms of the running Node's OpenSSL.
+  getCertificateCompressionAlgorithms: function getCertificateCompressionAlgorithms() {
+    return builtinTls.getCertificateCompressionAlgorithms();
+  },
   convertALPNProtocols,
   checkServerIdentity,
   createSecureContext,
@@ -237,5 +240,16 @@ Object.assign(module.exports, {
   Server,
   createServer,
   connect,
+  // Removed in Node 24.
   createSecurePair,
 });
+
+// The names of the running Node's tls, in its order, and no others.
+{
+  const shaped = {};
+  for (const name of Object.keys(builtinTls)) {
+    const descriptor = Object.getOwnPropertyDescriptor(module.exports, name);
+    if (descriptor !== undefined) Object.defineProperty(shaped, name, descriptor);
+  }
+  module.exports = shaped;
+}

@@ -230,21 +230,84 @@ static napi_value context_add_ca_cert(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
-/* addRootCerts(): trust the process-wide default roots. */
+/* addRootCerts([store]): trust the process-wide default roots, or the
+ * store setRootCerts(..., true) made. */
 static napi_value context_add_root_certs(napi_env env,
                                          napi_callback_info info) {
-  GET_ARGS(env, info, 0, argv, self);
+  GET_ARGS(env, info, 1, argv, self);
   context_t *c = context_unwrap(env, self);
-  X509_STORE *roots;
+  X509_STORE *roots = NULL;
+  napi_valuetype type;
 
-  (void)argv;
   if (c == NULL)
     return NULL;
-  roots = root_store_get();
+  NAPI_CALL(env, napi_typeof(env, argv[0], &type));
+  if (type == napi_external)
+    NAPI_CALL(env, napi_get_value_external(env, argv[0], (void **)&roots));
+  else
+    roots = root_store_get();
   if (roots == NULL)
     return util_throw(env, "ERR_UVTLS_INTERNAL", "root store not built");
   SSL_CTX_set1_cert_store(c->ctx, roots);
   c->shares_root_store = 1;
+  return util_undefined(env);
+}
+
+/* setAllowPartialTrustChain(): an intermediate among the trusted
+ * certificates is a trust anchor of its own (X509_V_FLAG_PARTIAL_CHAIN),
+ * on a store of this context's own. */
+static napi_value context_set_allow_partial_trust_chain(napi_env env,
+                                                        napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  context_t *c = context_unwrap(env, self);
+  X509_STORE *store;
+
+  (void)argv;
+  if (c == NULL)
+    return NULL;
+  store = context_own_store(c);
+  if (store == NULL)
+    return errors_throw_queue(env, "X509_STORE_new");
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+  return util_undefined(env);
+}
+
+/* setCertificateCompression(packed): RFC 8879 certificate compression.
+ * Bits 0-7 hold the count (0: none, in either direction), then one
+ * algorithm per byte in order of preference (1 zlib, 2 brotli, 3 zstd). */
+static napi_value context_set_certificate_compression(napi_env env,
+                                                      napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  context_t *c = context_unwrap(env, self);
+  uint32_t packed = 0;
+
+  if (c == NULL)
+    return NULL;
+  NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &packed));
+#if OPENSSL_VERSION_NUMBER >= 0x30200000L
+  {
+    const uint64_t both = SSL_OP_NO_TX_CERTIFICATE_COMPRESSION |
+                          SSL_OP_NO_RX_CERTIFICATE_COMPRESSION;
+    int algs[3];
+    size_t count = packed & 0xff;
+
+    if (count == 0) {
+      SSL_CTX_set_options(c->ctx, both);
+      return util_undefined(env);
+    }
+    if (count > 3)
+      return util_throw_type(env, "ERR_INVALID_ARG_VALUE", "at most 3 algorithms");
+    for (size_t i = 0; i < count; i++)
+      algs[i] = (int)((packed >> (8 * (i + 1))) & 0xff);
+    SSL_CTX_clear_options(c->ctx, both);
+    if (SSL_CTX_set1_cert_comp_preference(c->ctx, algs, count) != 1)
+      return errors_throw_queue(env, "SSL_CTX_set1_cert_comp_preference");
+  }
+#else
+  if ((packed & 0xff) != 0)
+    return util_throw(env, "ERR_UVTLS_NOT_IMPLEMENTED",
+                      "certificate compression needs OpenSSL 3.2 or later");
+#endif
   return util_undefined(env);
 }
 
@@ -485,6 +548,8 @@ napi_value context_define(napi_env env) {
       METHOD("setCert", context_set_cert),
       METHOD("addCACert", context_add_ca_cert),
       METHOD("addRootCerts", context_add_root_certs),
+      METHOD("setAllowPartialTrustChain", context_set_allow_partial_trust_chain),
+      METHOD("setCertificateCompression", context_set_certificate_compression),
       METHOD("setCiphers", context_set_ciphers),
       METHOD("setCipherSuites", context_set_cipher_suites),
       METHOD("setECDHCurve", context_set_ecdh_curve),

@@ -19,11 +19,16 @@
   if (c == NULL)                                                               \
     return NULL;
 
-/* A PKCS#12 failure is reported by its reason alone, as Node does. */
+/* A PKCS#12 failure is reported by its reason alone, as Node does; data
+ * in an algorithm the running OpenSSL does not offer (the legacy RC2 and
+ * 3DES of old PFX files) as ERR_CRYPTO_UNSUPPORTED_OPERATION. */
 static napi_value throw_pkcs12_error(napi_env env) {
-  const char *reason = ERR_reason_error_string(ERR_get_error());
+  unsigned long err = ERR_get_error();
+  const char *reason = ERR_reason_error_string(err);
 
   ERR_clear_error();
+  if (ERR_GET_REASON(err) == ERR_R_UNSUPPORTED)
+    return util_throw(env, "ERR_CRYPTO_UNSUPPORTED_OPERATION", "Unsupported PKCS12 PFX data");
   napi_throw_error(env, NULL, reason != NULL ? reason : "Unknown error");
   return NULL;
 }

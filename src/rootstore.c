@@ -38,34 +38,35 @@ static int add_pem(X509_STORE *store, const char *pem, size_t len) {
   return added;
 }
 
-/* setRootCerts(array of PEM strings, useSystemStore): builds the store
- * unless built; the system store is OpenSSL's default paths. */
-napi_value root_store_init(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 2, argv, self);
+static void store_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  X509_STORE_free(data);
+}
+
+/* A store of the PEM strings in `list`, with OpenSSL's default paths too
+ * when `use_system`; NULL with an exception pending on failure. */
+static X509_STORE *build_store(napi_env env, napi_value list, int use_system) {
   uint32_t count = 0;
   X509_STORE *store;
 
-  (void)self;
-  uv_once(&root_lock_once, root_lock_init);
-  uv_mutex_lock(&root_lock);
-  if (root_store != NULL) {
-    uv_mutex_unlock(&root_lock);
-    return util_bool(env, 0);
+  if (napi_get_array_length(env, list, &count) != napi_ok) {
+    util_throw_type(env, "ERR_INVALID_ARG_TYPE", "root certificates must be an array");
+    return NULL;
   }
-  uv_mutex_unlock(&root_lock);
-
-  NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
   store = X509_STORE_new();
-  if (store == NULL)
-    return errors_throw_queue(env, "X509_STORE_new");
-  if (util_get_bool(env, argv[1])) {
+  if (store == NULL) {
+    errors_throw_queue(env, "X509_STORE_new");
+    return NULL;
+  }
+  if (use_system) {
     X509_STORE_set_default_paths(store);
     ERR_clear_error();
   }
   for (uint32_t i = 0; i < count; i++) {
     napi_value item;
     char *pem;
-    if (napi_get_element(env, argv[0], i, &item) != napi_ok)
+    if (napi_get_element(env, list, i, &item) != napi_ok)
       continue;
     pem = util_get_string(env, item);
     if (pem == NULL) {
@@ -75,6 +76,42 @@ napi_value root_store_init(napi_env env, napi_callback_info info) {
     add_pem(store, pem, strlen(pem));
     free(pem);
   }
+  return store;
+}
+
+/* setRootCerts(array of PEM strings, useSystemStore[, separate]): builds
+ * the process-wide store unless built; the system store is OpenSSL's
+ * default paths. With `separate`, builds a store of its own instead and
+ * returns it (an external that addRootCerts takes): the default roots of
+ * one thread after tls.setDefaultCACertificates(). */
+napi_value root_store_init(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 3, argv, self);
+  X509_STORE *store;
+
+  (void)self;
+  if (util_get_bool(env, argv[2])) {
+    napi_value external;
+    store = build_store(env, argv[0], util_get_bool(env, argv[1]));
+    if (store == NULL)
+      return NULL;
+    if (napi_create_external(env, store, store_finalize, NULL, &external) != napi_ok) {
+      X509_STORE_free(store);
+      return NULL;
+    }
+    return external;
+  }
+
+  uv_once(&root_lock_once, root_lock_init);
+  uv_mutex_lock(&root_lock);
+  if (root_store != NULL) {
+    uv_mutex_unlock(&root_lock);
+    return util_bool(env, 0);
+  }
+  uv_mutex_unlock(&root_lock);
+
+  store = build_store(env, argv[0], util_get_bool(env, argv[1]));
+  if (store == NULL)
+    return NULL;
 
   uv_mutex_lock(&root_lock);
   if (root_store == NULL) {

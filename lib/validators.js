@@ -1,0 +1,29 @@
+'use strict';
+// Validations whose errors changed between Node releases: each follows the
+// running Node.
+
+const {
+  codes: { ERR_INTERNAL_ASSERTION, ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE },
+} = require('./errors');
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+// tls.connect()'s minDHSize: a number of at least 1. Node 22 and later
+// throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE (NaN is out of range too);
+// Node 20 asserts (its internal assert: ERR_INTERNAL_ASSERTION).
+function validateMinDHSize(value) {
+  const name = 'options.minDHSize';
+  if (nodeMajor < 22) {
+    if (typeof value !== 'number') {
+      throw new ERR_INTERNAL_ASSERTION(`${name} is not a number: ${value}`);
+    }
+    if (!(value > 0)) {
+      throw new ERR_INTERNAL_ASSERTION(`${name} is not a positive number: ${value}`);
+    }
+    return;
+  }
+  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(name, 'number', value);
+  if (!(value >= 1)) throw new ERR_OUT_OF_RANGE(name, '>= 1', value);
+}
+
+module.exports = { validateMinDHSize };
