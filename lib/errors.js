@@ -25,6 +25,11 @@ function defineError(key, Base, message, code = key) {
       this.code = code;
     }
 
+    // As Node's: the constructor an error reports is its base class.
+    get ['constructor']() {
+      return Base;
+    }
+
     toString() {
       return `${this.name} [${code}]: ${this.message}`;
     }
@@ -157,6 +162,23 @@ defineError('ERR_TLS_SNI_FROM_SERVER', Error,
 defineError('ERR_UVTLS_NOT_IMPLEMENTED', Error,
             (what) => `${what} is not implemented in uvtls yet`);
 
+// Node 24 and later append a hint to the certificate verification errors
+// that a missing root explains (the docs name these three).
+const systemCAHintCodes = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+                                   'UNABLE_TO_GET_ISSUER_CERT']);
+const systemCAHint = '; if the root CA is installed locally, try running Node.js with --use-system-ca';
+
+// The verification error of a handshake (an Error with the X509_V_ERR_*
+// name as its code, or null) as the running Node words it.
+function verifyError(error) {
+  if (error != null && nodeMajor >= 24 && systemCAHintCodes.has(error.code)) {
+    error.message += systemCAHint;
+    // The stack was captured with the message it had.
+    error.stack = `Error: ${error.message}${error.stack.slice(error.stack.indexOf('\n'))}`;
+  }
+  return error;
+}
+
 // An error shaped as those Node's C++ layer throws: a plain Error (no code
 // in its name or toString) with a `code` property.
 function nativeError(code, message) {
@@ -205,6 +227,7 @@ function uvExceptionWithHostPort(status, syscall, address, port) {
 
 module.exports = {
   codes,
+  verifyError,
   nativeError,
   connResetException,
   errnoException,

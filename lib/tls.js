@@ -10,6 +10,7 @@ const {
     ERR_TLS_DH_PARAM_SIZE,
   },
   connResetException,
+  verifyError: wordedVerifyError,
 } = require('./errors');
 const { checkServerIdentity } = require('./identity');
 const { peerLeafX509 } = require('./certificates');
@@ -82,7 +83,7 @@ function onConnectSecure() {
     this.destroy();
     return;
   }
-  let verifyError = this._handle.verifyError();
+  let verifyError = wordedVerifyError(this._handle.verifyError());
   if (!verifyError && !this.isSessionReused()) {
     const hostname = options.servername || options.host || 'localhost';
     if (options.checkServerIdentity === checkServerIdentity) {

@@ -272,7 +272,8 @@ static napi_value context_set_allow_partial_trust_chain(napi_env env,
   return util_undefined(env);
 }
 
-/* setCertificateCompression(packed): RFC 8879 certificate compression.
+/* setCertificateCompression(packed): RFC 8879 certificate compression
+ * (TLS 1.3).
  * Bits 0-7 hold the count (0: none, in either direction), then one
  * algorithm per byte in order of preference (1 zlib, 2 brotli, 3 zstd). */
 static napi_value context_set_certificate_compression(napi_env env,
@@ -302,6 +303,10 @@ static napi_value context_set_certificate_compression(napi_env env,
     SSL_CTX_clear_options(c->ctx, both);
     if (SSL_CTX_set1_cert_comp_preference(c->ctx, algs, count) != 1)
       return errors_throw_queue(env, "SSL_CTX_set1_cert_comp_preference");
+    /* OpenSSL sends only certificates compressed beforehand: those
+     * loaded so far (a context without any has nothing to compress). */
+    SSL_CTX_compress_certs(c->ctx, 0);
+    ERR_clear_error();
   }
 #else
   if ((packed & 0xff) != 0)

@@ -475,8 +475,27 @@ function captureClientHello(impl = builtin, options = {}) {
   });
 }
 
+// ---------------------------------------------------------------------------
+// OpenSSL error codes. Node makes ERR_SSL_* codes from OpenSSL's reason
+// strings, and OpenSSL releases reword some of them (3.2 calls the alerts
+// of SSL 3 and TLS "ssl/tls alert ..." where 3.0 says "sslv3 alert ...").
+// Tests compare uvtls with the built-in; where they also check what the
+// built-in itself reported, they check its meaning, not one release's words.
+
+// Whether `code` reports the peer's TLS alert `alert` (OpenSSL's upper-case
+// name, e.g. 'HANDSHAKE_FAILURE'), in any OpenSSL release's spelling.
+function isAlertCode(code, alert) {
+  return typeof code === 'string' && new RegExp(`^ERR_SSL_[A-Z0-9/]*ALERT_${alert}$`).test(code);
+}
+
+function assertAlertCode(code, alert, what = 'code') {
+  assert.ok(isAlertCode(code, alert), `${what} ${code} reports a ${alert} alert`);
+}
+
 module.exports = {
   assert,
+  isAlertCode,
+  assertAlertCode,
   uvtls,
   builtin,
   HOST,

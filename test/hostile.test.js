@@ -57,14 +57,24 @@ async function stillServes(server) {
 let clientHello;
 
 // name, bytes (function of the captured ClientHello), how the attacker
-// finishes, and what the built-in reports (checked too, so the suite notices
-// if the reference changes).
+// finishes, and the kind of error the built-in reports (checked too, so the
+// suite notices if the reference changes): SSL, an OpenSSL error (its code
+// and reason vary with the OpenSSL release: 3.5 reports some of these
+// otherwise than 3.0), or the socket error code.
+// An OpenSSL error: an ERR_SSL_* code with its library and reason.
+const SSL = 'an OpenSSL error';
+
+function kindOf(report) {
+  if (/^ERR_SSL_/.test(report.code) && report.library === 'SSL routines' && report.reason) return SSL;
+  return report.code;
+}
+
 const PAYLOADS = [
   ['garbage text', () => Buffer.from('garbage garbage garbage garbage\n'), 'end',
-    'ERR_SSL_WRONG_VERSION_NUMBER'],
-  ['64 bytes of 0xff', () => Buffer.alloc(64, 0xff), 'end', 'ERR_SSL_WRONG_VERSION_NUMBER'],
+    SSL],
+  ['64 bytes of 0xff', () => Buffer.alloc(64, 0xff), 'end', SSL],
   ['an HTTP request', () => Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'), 'end',
-    'ERR_SSL_HTTP_REQUEST'],
+    SSL],
   ['the first 3 bytes of a ClientHello', (ch) => ch.subarray(0, 3), 'end', 'ECONNRESET'],
   ['the first 5 bytes of a ClientHello (record header)', (ch) => ch.subarray(0, 5), 'end', 'ECONNRESET'],
   ['the first 50 bytes of a ClientHello', (ch) => ch.subarray(0, 50), 'end', 'ECONNRESET'],
@@ -74,24 +84,24 @@ const PAYLOADS = [
     const b = Buffer.from(ch);
     b.writeUInt16BE(0x4801, 3);
     return b;
-  }, 'end', 'ERR_SSL_PACKET_LENGTH_TOO_LONG'],
+  }, 'end', SSL],
   ['a ClientHello claiming a 16 MiB handshake message', (ch) => {
     const b = Buffer.from(ch);
     b.writeUIntBE(0xffffff, 6, 3);
     return b;
-  }, 'end', 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE'],
+  }, 'end', SSL],
   ['a ClientHello with corrupted contents', (ch) => {
     const b = Buffer.from(ch);
     for (let i = 9; i < 60; i++) b[i] ^= 0x5a;
     return b;
-  }, 'end', 'ERR_SSL_LENGTH_MISMATCH'],
+  }, 'end', SSL],
   ['a handshake record full of junk', () => Buffer.concat([Buffer.from([0x16, 3, 1, 0, 64]), Buffer.alloc(64, 0x41)]),
-    'end', 'ERR_SSL_UNEXPECTED_MESSAGE'],
-  ['an alert record first', () => Buffer.from([0x15, 3, 3, 0, 2, 2, 40]), 'end', 'ERR_SSL_UNEXPECTED_MESSAGE'],
+    'end', SSL],
+  ['an alert record first', () => Buffer.from([0x15, 3, 3, 0, 2, 2, 40]), 'end', SSL],
   ['an application data record first', () => Buffer.concat([Buffer.from([0x17, 3, 3, 0, 32]), Buffer.alloc(32, 1)]),
-    'end', 'ERR_SSL_UNEXPECTED_MESSAGE'],
+    'end', SSL],
   ['a ClientHello followed by garbage', (ch) => Buffer.concat([ch, Buffer.alloc(100, 0xee)]), 'end',
-    'ERR_SSL_WRONG_VERSION_NUMBER'],
+    SSL],
 ];
 
 describe('hostile input', function () {
@@ -110,7 +120,7 @@ describe('hostile input', function () {
         const bytes = make(clientHello);
         const ref = await attack(builtin, bytes, { after });
         assert.strictEqual(ref.reports.length, 1);
-        assert.strictEqual(ref.reports[0].code, expected);
+        assert.strictEqual(kindOf(ref.reports[0]), expected);
         const got = await attack(uvtls, bytes, { after });
         assert.deepStrictEqual(got.reports, ref.reports);
         if (ref.answer === 'nothing' || ref.answer.startsWith('alert')) {
@@ -196,17 +206,17 @@ describe('hostile input', function () {
     }
 
     const SERVER_PAYLOADS = [
-      ['garbage', Buffer.from('this is not TLS at all\r\n'), 'ERR_SSL_WRONG_VERSION_NUMBER'],
-      ['an HTTP response', Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), 'ERR_SSL_WRONG_VERSION_NUMBER'],
+      ['garbage', Buffer.from('this is not TLS at all\r\n'), SSL],
+      ['an HTTP response', Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), SSL],
       ['a closed connection', null, 'ECONNRESET'],
       ['a truncated ServerHello record', Buffer.from([0x16, 3, 3, 0, 90, 2, 0, 0]), 'ECONNRESET'],
-      ['a fatal alert', Buffer.from([0x15, 3, 3, 0, 2, 2, 40]), 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'],
+      ['a fatal alert', Buffer.from([0x15, 3, 3, 0, 2, 2, 40]), SSL],
     ];
     for (const [name, bytes, expected] of SERVER_PAYLOADS) {
       it(`${name} from the server: same client error as built-in (${expected})`, async function () {
         const ref = await clientAgainst(builtin, bytes);
         assert.ok(ref, 'built-in fails');
-        assert.strictEqual(ref.code, expected);
+        assert.strictEqual(kindOf(ref), expected);
         assert.deepStrictEqual(await clientAgainst(uvtls, bytes), ref);
       });
     }
