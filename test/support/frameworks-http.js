@@ -57,8 +57,14 @@ function defer(fn) {
 }
 
 async function cleanup() {
+  // Each bounded: a server whose close() waits on a stuck connection is
+  // left to h.cleanup(), which destroys the connections.
   for (const fn of deferred.splice(0)) {
-    try { await fn(); } catch {}
+    let timer;
+    try {
+      await Promise.race([fn(), new Promise((resolve) => { timer = setTimeout(resolve, 2000); })]);
+    } catch {}
+    clearTimeout(timer);
   }
   for (const agent of agents) agent.destroy();
   agents.clear();
