@@ -370,6 +370,12 @@ function receiveData(stream, ms = 60000) {
 
 const OPENSSL = process.env.OPENSSL_BIN || 'openssl';
 let opensslAvailable;
+// Skips (or, with UVTLS_REQUIRE_SERVICES=1, fails) the calling spec's
+// describe() when the openssl command cannot be run.
+function needOpenssl(context) {
+  needService(context, OPENSSL, 'openssl', ['version']);
+}
+
 function hasOpenssl() {
   if (opensslAvailable === undefined) {
     const r = childProcess.spawnSync(OPENSSL, ['version'], { encoding: 'utf8', timeout: 5000 });
@@ -476,6 +482,25 @@ function captureClientHello(impl = builtin, options = {}) {
 }
 
 // ---------------------------------------------------------------------------
+// System services. A spec that needs a program of the system (a server to
+// talk to) calls needService() in its before() hook: when the program cannot
+// be run, the spec is skipped, saying which Debian package provides it,
+// unless UVTLS_REQUIRE_SERVICES=1 (CI sets it), which makes it a failure.
+
+function needService(context, command, debianPackage, args = ['--version']) {
+  const probe = childProcess.spawnSync(command, args, { encoding: 'utf8', timeout: 5000 });
+  if (!probe.error && probe.status === 0) return;
+  const why = probe.error ? probe.error.code : `exit ${probe.status}`;
+  const message = `${command} is needed by these specs and could not be run (${why}): ` +
+    `install Debian's ${debianPackage} package (apt-get install ${debianPackage})`;
+  if (process.env.UVTLS_REQUIRE_SERVICES === '1') {
+    throw new Error(`${message}; UVTLS_REQUIRE_SERVICES=1 makes that a failure`);
+  }
+  console.log(`      (skipped: ${message}; UVTLS_REQUIRE_SERVICES=1 makes it a failure)`);
+  context.skip();
+}
+
+// ---------------------------------------------------------------------------
 // OpenSSL error codes. Node makes ERR_SSL_* codes from OpenSSL's reason
 // strings, and OpenSSL releases reword some of them (3.2 calls the alerts
 // of SSL 3 and TLS "ssl/tls alert ..." where 3.0 says "sslv3 alert ...").
@@ -494,6 +519,7 @@ function assertAlertCode(code, alert, what = 'code') {
 
 module.exports = {
   assert,
+  needService,
   isAlertCode,
   assertAlertCode,
   uvtls,
@@ -525,6 +551,7 @@ module.exports = {
   sendData,
   receiveData,
   hasOpenssl,
+  needOpenssl,
   spawnOpenssl,
   opensslServer,
   opensslClient,

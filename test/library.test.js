@@ -2,8 +2,9 @@
 // The global switch with a real library: ioredis loads `tls` itself; run
 // under -r / --import uvtls/register it must talk TLS to a real redis-server
 // through uvtls sockets, and fail certificate checks the way the built-in
-// does. redis-server (Debian's, built with TLS) must be installed: .ci/run
-// installs it, and without it these tests fail rather than skip.
+// does. They need redis-server (Debian's redis-server package, built with
+// TLS): without it they are skipped, saying so, unless
+// UVTLS_REQUIRE_SERVICES=1, as .ci/run sets it (which installs it).
 
 const assert = require('assert');
 const childProcess = require('child_process');
@@ -146,12 +147,7 @@ describe('uvtls/register with a real library: ioredis against redis-server over 
 
   before(async function () {
     if (process.env.UVTLS_TEST_IMPL === 'builtin') this.skip();
-    const probe = childProcess.spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8', timeout: 5000 });
-    if (probe.error || probe.status !== 0) {
-      throw new Error(`${REDIS_SERVER} is needed by these tests and could not be run ` +
-        `(${probe.error ? probe.error.code : `exit ${probe.status}`}): install Debian's ` +
-        'redis-server package (apt-get install redis-server; .ci/run does)');
-    }
+    h.needService(this, REDIS_SERVER, 'redis-server');
     // A program directory as a user would have it: uvtls and ioredis in
     // its node_modules.
     dir = h.tmpDir();

@@ -104,7 +104,7 @@ describe('openssl command line: handshake features', function () {
   afterEach(h.cleanup);
 
   before(function () {
-    if (!h.hasOpenssl()) this.skip();
+    h.needOpenssl(this);
   });
 
   describe('SNI', function () {

@@ -21,7 +21,7 @@ describe('openssl command line', function () {
   afterEach(h.cleanup);
 
   before(function () {
-    if (!h.hasOpenssl()) this.skip();
+    h.needOpenssl(this);
   });
 
   describe('openssl s_client -> uvtls server', function () {

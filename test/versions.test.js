@@ -244,7 +244,7 @@ describe('follows the running Node', function () {
     let creds;
     before(async function () {
       if (typeof builtin.getCertificateCompressionAlgorithms !== 'function') return;
-      if (!h.hasOpenssl()) this.skip();
+      h.needOpenssl(this);
       const dir = h.tmpDir();
       const names = Array.from({ length: 300 }, (_, i) => `DNS:host${i}.compressible.example`).join(',');
       await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
@@ -320,7 +320,7 @@ describe('follows the running Node', function () {
     });
 
     it('a PFX in algorithms OpenSSL no longer offers (RC2, as `-legacy` writes) is refused as by the built-in', async function () {
-      if (!h.hasOpenssl()) this.skip();
+      h.needOpenssl(this);
       const dir = h.tmpDir();
       const file = path.join(dir, 'legacy.pfx');
       const made = await run('openssl', ['pkcs12', '-export', '-legacy', '-in', h.fixturePath('server.pem'),
