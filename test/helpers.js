@@ -510,7 +510,7 @@ function needService(context, command, debianPackage, args = ['--version']) {
 // Whether `code` reports the peer's TLS alert `alert` (OpenSSL's upper-case
 // name, e.g. 'HANDSHAKE_FAILURE'), in any OpenSSL release's spelling.
 function isAlertCode(code, alert) {
-  return typeof code === 'string' && new RegExp(`^ERR_SSL_[A-Z0-9/]*ALERT_${alert}$`).test(code);
+  return typeof code === 'string' && new RegExp(`^ERR_SSL_[A-Z0-9/_]*ALERT_${alert}$`).test(code);
 }
 
 function assertAlertCode(code, alert, what = 'code') {
