@@ -8,7 +8,6 @@
 const assert = require('assert');
 const crypto = require('crypto');
 const { AsyncLocalStorage } = require('async_hooks');
-const { X509Certificate } = require('crypto');
 const express = require('express');
 const axios = require('axios');
 const { WebSocket, WebSocketServer } = require('ws');
@@ -19,8 +18,7 @@ const f = require('./support/frameworks-http');
 const programs = require('./support/frameworks-programs');
 
 const { fx } = h;
-const { builtinHttps, uvHttps, builtinMode } = f;
-const { isUvtls } = f;
+const { builtinHttps, uvHttps, builtinMode, isUvtls } = f;
 
 const SERVERS = [['built-in https server', builtinHttps], ['uvtls https server', uvHttps]];
 const CLIENTS = [['built-in https client', builtinHttps], ['uvtls https client', uvHttps]];
@@ -32,8 +30,8 @@ const loadGot = () => (gotPromise ??= import('got').then((m) => m.default));
 
 // The app every server here runs: what express makes of the request and of
 // its TLS socket. How many requests the socket has carried, its peer port
-// and whether it is a uvtls socket go in headers, which the comparisons
-// between runs leave out.
+// and whether it is a uvtls socket go in headers (the comparisons between
+// runs leave out the last two).
 function makeApp() {
   const app = express();
   const served = new WeakMap();
@@ -144,7 +142,7 @@ describe('frameworks over uvtls/https: express, axios, got, AsyncLocalStorage', 
     });
 
     it('req.socket.getPeerCertificate() of a client certificate (and of none): the same as under node:https', async function () {
-      const expected = new X509Certificate(fx.clientCert);
+      const expected = new crypto.X509Certificate(fx.clientCert);
       const runs = {};
       for (const [serverLabel, serverMod] of SERVERS) {
         const { port } = await serve(serverMod, { requestCert: true, rejectUnauthorized: false, ca: fx.ca });
