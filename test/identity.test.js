@@ -61,7 +61,7 @@ function compare(host, cert, expected) {
     assert.strictEqual(ours.error.code, theirs.error.code);
     assert.strictEqual(ours.error.message, theirs.error.message);
     assert.strictEqual(ours.error.name, theirs.error.name);
-    assert.strictEqual(ours.error.constructor.prototype instanceof SyntaxError,
+    assert.strictEqual(ours.error instanceof SyntaxError,
                        theirs.error instanceof SyntaxError);
   } else {
     assert.ifError(ours.error);
