@@ -19,11 +19,13 @@ const asyncIdSymbol = Object.getOwnPropertySymbols(new net.Socket())
 
 let tlsProviderType;
 let JSStreamSocket;
+let nodeOnread; // what net sets as a handle's `onread`
 
 // What Node's TLS handles report, read once off one of them.
 function probeBuiltinHandle() {
   const builtin = new (require('./builtin').TLSSocket)(new PassThrough());
   tlsProviderType = builtin._handle.getProviderType();
+  nodeOnread = builtin._handle.onread;
   JSStreamSocket = builtin._handle._parentWrap.constructor;
   builtin.destroy();
 }
@@ -65,9 +67,10 @@ define('asyncReset', {
 });
 
 // http's Agent sets its own `onread` on the handle of a socket resting in
-// its pool, to destroy a socket that receives anything while it rests.
-// The native side does not call `onread`; data arriving meanwhile does the
-// same as Node's guard instead (see isResting).
+// its pool, to destroy a socket that receives anything while it rests, and
+// puts net's back when the socket is used again. The native side calls
+// neither; data arriving while another is set does what the guard does
+// instead (see isResting).
 define('onread', {
   get() { return this[kForeignOnread] || null; },
   set(fn) { this[kForeignOnread] = typeof fn === 'function' ? fn : null; },
@@ -97,7 +100,10 @@ function setParentStream(handle, parent) {
 
 // True while a foreign `onread` guards the handle (an idle pooled socket).
 function isResting(handle) {
-  return handle[kForeignOnread] !== undefined && handle[kForeignOnread] !== null;
+  const onread = handle[kForeignOnread];
+  if (onread === undefined || onread === null) return false;
+  if (nodeOnread === undefined) probeBuiltinHandle();
+  return onread !== nodeOnread;
 }
 
 // The socket's async id, as net keeps it, read from its handle when asked.

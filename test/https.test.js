@@ -166,6 +166,21 @@ describe('uvtls/https', function () {
     return events;
   });
 
+  differential('bytes arriving on a socket resting in the Agent\'s pool', async (client, server) => {
+    const srv = await listen(server, {}, (req, res) => {
+      res.end(req.url);
+      // Unsolicited bytes after the response, while the client's socket rests.
+      if (req.url === '/first') setTimeout(() => req.socket.write('HTTP/1.1 200 OK\r\n\r\n'), 50);
+    });
+    const port = srv.address().port;
+    const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+    const first = await get(client, { port, agent, path: '/first' });
+    await h.delay(200);
+    const second = await get(client, { port, agent, path: '/second' });
+    agent.destroy();
+    return [first, second];
+  });
+
   differential('AsyncLocalStorage follows each request on a reused keep-alive socket', async (client, server) => {
     const srv = await listen(server, {}, (req, res) => res.end('x'));
     const port = srv.address().port;
