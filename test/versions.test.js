@@ -217,6 +217,50 @@ describe('follows the running Node', function () {
     });
   });
 
+  describe('client sessions', function () {
+    // The head of a session as handed out: Node 22 and later put a marker
+    // and the server's name before the serialized session (the part up to
+    // the name is returned; Node 20 gives the session bare: '').
+    function head(session) {
+      const marker = '\0nodejs:tls:session:1\0';
+      if (!Buffer.isBuffer(session) || session.toString('latin1', 0, marker.length) !== marker) return '';
+      return session.toString('latin1', 0, marker.length + 2 + session.readUInt16BE(marker.length));
+    }
+
+    // A TLS 1.2 session from `maker`, then what `taker` makes of it with
+    // `extra` options: resumed or not, or its error.
+    async function reuse(maker, taker, extra) {
+      const server = await h.startServer(builtin, { ...h.serverCreds(), maxVersion: 'TLSv1.2' }, (s) => s.end('x'));
+      // 'session' may come before 'secureConnect' in TLS 1.2: listen first.
+      const first = maker.connect({ host: h.HOST, port: server.address().port, ca: fx.ca, servername: 'localhost' });
+      h.trackSocket(first);
+      const sessionEvent = h.waitEvent(first, 'session', 5000);
+      await h.waitEvent(first, 'secureConnect', 5000);
+      const [session] = await sessionEvent;
+      const got = first.getSession();
+      await h.collect(first);
+      const outcome = await h.connect(taker, server, { session, checkServerIdentity: () => undefined, ...extra })
+        .then(async (c) => { const r = c.isSessionReused(); await h.collect(c); return r; },
+              (e) => e.code || e.message);
+      server.close();
+      return { head: head(session), getSessionHead: head(got), outcome };
+    }
+
+    const EXTRAS = [['the same server', {}], ['another servername', { servername: 'other.example' }],
+                    ['no verification', { rejectUnauthorized: false }],
+                    ['another servername, no verification', { servername: 'other.example', rejectUnauthorized: false }]];
+    for (const [label, maker, taker] of [['uvtls session, uvtls client', uvtls, uvtls],
+                                         ['built-in session, uvtls client', builtin, uvtls],
+                                         ['uvtls session, built-in client', uvtls, builtin]]) {
+      for (const [what, extra] of EXTRAS) {
+        it(`${label}, ${what}: handed out and taken as between built-ins`, async function () {
+          const ref = await reuse(builtin, builtin, extra);
+          assert.deepStrictEqual(await reuse(maker, taker, extra), ref);
+        });
+      }
+    }
+  });
+
   describe('allowPartialTrustChain', function () {
     // The server sends its leaf and intermediate; the client trusts only
     // the intermediate.
