@@ -29,7 +29,7 @@ const { Server, createServer } = require('./server');
 const { convertALPNProtocols } = require('./alpn');
 const { createSecurePair } = require('./secure-pair');
 const caStore = require('./ca-store');
-const { validateMinDHSize } = require('./validators');
+const { validateMinDHSize, validateServername } = require('./validators');
 const builtinTls = require('./builtin');
 
 binding.setCallbacks(callbacks);
@@ -146,6 +146,7 @@ function connect(...args) {
   const create = module.exports.createSecureContext;
   const context = options.secureContext ||
     (create === createSecureContext ? sharedSecureContext(options, create) : create(options));
+  validateServername(options.servername);
   const socket = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
     pipe: !!options.path,

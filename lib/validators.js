@@ -2,8 +2,9 @@
 // Validations whose errors changed between Node releases: each follows the
 // running Node.
 
+const { isIP } = require('net');
 const {
-  codes: { ERR_INTERNAL_ASSERTION, ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE },
+  codes: { ERR_INTERNAL_ASSERTION, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE },
 } = require('./errors');
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -26,4 +27,13 @@ function validateMinDHSize(value) {
   if (!(value >= 1)) throw new ERR_OUT_OF_RANGE(name, '>= 1', value);
 }
 
-module.exports = { validateMinDHSize };
+// tls.connect()'s servername: Node 25 and later refuse an IP address
+// (RFC 6066); earlier releases warn (DEP0123) and send it.
+function validateServername(servername) {
+  if (nodeMajor >= 25 && servername && isIP(servername)) {
+    throw new ERR_INVALID_ARG_VALUE('options.servername', servername,
+                                    'Setting the TLS ServerName to an IP address is not permitted.');
+  }
+}
+
+module.exports = { validateMinDHSize, validateServername };

@@ -363,6 +363,25 @@ describe('follows the running Node', function () {
       }
     });
 
+    it('an IP address as servername: refused from Node 25, a DEP0123 warning before', async function () {
+      const source = `
+        const tls = require(process.env.IMPL);
+        const warnings = [];
+        process.on('warning', (w) => warnings.push([w.name, w.code, w.message]));
+        let error = null;
+        for (let i = 0; i < 2; i++) {
+          try {
+            const s = tls.connect({ port: 1, host: '127.0.0.1', servername: '127.0.0.1' });
+            s.on('error', () => {});
+            s.destroy();
+          } catch (e) { error = [e.name, e.code, e.message]; }
+        }
+        setImmediate(() => console.log(JSON.stringify({ error, warnings })));`;
+      const ref = await child('tls', source);
+      assert.ok(ref.error || ref.warnings.length === 1, JSON.stringify(ref));
+      assert.deepStrictEqual(await child(IMPL_PATH, source), ref);
+    });
+
     it('a PFX in algorithms OpenSSL no longer offers (RC2, as `-legacy` writes) is refused as by the built-in', async function () {
       h.needOpenssl(this);
       const dir = h.tmpDir();
