@@ -413,8 +413,9 @@ class TLSSocket extends net.Socket {
       cb(exception);
       process.nextTick(() => this.emit('close', !!exception));
     }
-    // A write that waited for the handshake never started.
-    if (pending) pending[3](errnoException(UV_ECANCELED, 'write'));
+    // A write that waited for the handshake never started: its callback
+    // follows the socket's 'error' (emitted on the next tick), as in Node.
+    if (pending) process.nextTick(pending[3], errnoException(UV_ECANCELED, 'write'));
     if (this._server) {
       this._server._connections--;
       if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();

@@ -181,6 +181,20 @@ describe('uvtls/https', function () {
     return [first, second];
   });
 
+  differential('a write made before a handshake that fails: the error first, then its callback', async (client, server) => {
+    const srv = await listen(server, {}, (req, res) => res.end());
+    const tls = client === builtinHttps ? require('tls') : require('..');
+    const events = [];
+    await new Promise((resolve) => {
+      const socket = tls.connect({ host: h.HOST, port: srv.address().port, servername: 'localhost',
+                                   ca: fx.otherCa });
+      socket.write('early', (err) => events.push(`write callback ${err ? 'error' : 'ok'}`));
+      socket.on('error', (err) => events.push(`error ${err.code}`));
+      socket.on('close', () => setTimeout(resolve, 20));
+    });
+    return events.map((e) => e.replace(/callback (ok|error)/, 'callback'));
+  });
+
   differential('AsyncLocalStorage follows each request on a reused keep-alive socket', async (client, server) => {
     const srv = await listen(server, {}, (req, res) => res.end('x'));
     const port = srv.address().port;
