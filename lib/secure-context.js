@@ -23,6 +23,9 @@ const { addDefaultCACertificates } = require('./ca-store');
 const hasCertificateCompression =
   typeof require('./builtin').getCertificateCompressionAlgorithms === 'function';
 const certificateCompressionIds = { zlib: 1, brotli: 2, zstd: 3 };
+// A crl PEM holding several CRLs: Node 26 reads every one, earlier
+// releases the first alone.
+const readsEveryCRL = Number(process.versions.node.split('.')[0]) >= 26;
 
 const TLS1_2_VERSION = 0x0303;
 const TLS1_3_VERSION = 0x0304;
@@ -239,7 +242,7 @@ function configure(context, options, name) {
   if (crl) {
     for (const c of Array.isArray(crl) ? crl : [crl]) {
       validateKeyOrCert(`${name}.crl`, c);
-      context.addCRL(toBuffer(c));
+      context.addCRL(toBuffer(c), readsEveryCRL);
     }
   }
   if (sessionIdContext) {

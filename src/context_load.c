@@ -109,27 +109,36 @@ napi_value context_load_pkcs12(napi_env env, napi_callback_info info) {
 }
 
 /* addCRL(pem): revoked certificates fail verification from now on. */
+/* addCRL(pem[, all]): the first CRL in `pem`, or with `all` every one
+ * (as Node 26 reads them). */
 napi_value context_add_crl(napi_env env, napi_callback_info info) {
-  THIS_CONTEXT(env, info, 1, argv, c);
-  X509_STORE *store;
+  THIS_CONTEXT(env, info, 2, argv, c);
+  int all = util_get_bool(env, argv[1]);
+  X509_STORE *store = NULL;
   X509_CRL *crl;
   BIO *bio;
+  int added = 0;
 
   if ((bio = context_bio_from_value(env, argv[0])) == NULL)
     return NULL;
-  crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+  while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+    if (added == 0)
+      store = context_own_store(c);
+    if (store != NULL) {
+      X509_STORE_add_crl(store, crl);
+      X509_STORE_set_flags(store,
+                           X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    }
+    X509_CRL_free(crl);
+    added++;
+    if (!all)
+      break;
+  }
   BIO_free(bio);
   ERR_clear_error();
-  if (crl == NULL)
+  if (added == 0)
     return util_throw(env, "ERR_CRYPTO_OPERATION_FAILED",
                       "Failed to parse CRL");
-  store = context_own_store(c);
-  if (store != NULL) {
-    X509_STORE_add_crl(store, crl);
-    X509_STORE_set_flags(store,
-                         X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
-  }
-  X509_CRL_free(crl);
   return util_undefined(env);
 }
 

@@ -21,6 +21,7 @@ const path = require('path');
 const h = require('./helpers');
 
 const { builtin, uvtls } = h;
+const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 const MATRIX = path.join(h.FIXTURES, 'matrix');
 const cache = new Map();
@@ -219,10 +220,13 @@ const CLIENT_CASES = [
     expect: null,
   },
   {
+    // Node 25 and later refuse an IP servername before connecting (the
+    // versions spec compares that refusal).
     name: 'IP-only SAN leaf, servername 127.0.0.1',
     server: () => creds('iponly', 'iponly-chain.pem'),
     client: () => ({ ca: m('root.pem'), servername: '127.0.0.1' }),
     expect: null,
+    skip: nodeMajor >= 25 && `Node ${process.version} refuses an IP address as servername`,
   },
   {
     name: 'IP-only SAN leaf, servername localhost (a name)',
@@ -255,10 +259,11 @@ const CLIENT_CASES = [
     expect: null,
   },
   {
-    name: 'revoked leaf, both CRLs in one PEM buffer (only the first is read)',
+    // Node 26 reads every CRL of the PEM; earlier releases only the first.
+    name: 'revoked leaf, both CRLs in one PEM buffer (Node 26 reads both, earlier releases the first)',
     server: () => creds('revoked', 'revoked-chain.pem'),
     client: () => ({ ca: m('root.pem'), crl: m('crl-revoked.pem'), servername: 'localhost' }),
-    expect: 'UNABLE_TO_GET_CRL',
+    expect: nodeMajor >= 26 ? 'CERT_REVOKED' : 'UNABLE_TO_GET_CRL',
   },
   {
     name: 'good leaf, crl: [root CRL, intermediate CRL]',
@@ -536,6 +541,10 @@ describe('verify matrix (uvtls vs built-in, side by side)', function () {
         describe(`${c.name} (rejectUnauthorized: ${rejectUnauthorized})`, function () {
           for (const [label, clientImpl, serverImpl] of CLIENT_DIRECTIONS) {
             it(`${label}: same as built-in -> built-in`, async function () {
+              if (c.skip) {
+                console.log(`        (skipped: ${c.skip})`);
+                this.skip();
+              }
               const serverOpts = c.server();
               const clientOpts = { ...c.client(), rejectUnauthorized };
               const ref = await clientOutcome(builtin, builtin, serverOpts, clientOpts);
