@@ -327,10 +327,22 @@ function onForeignConnection(socket) {
   tlsSocket.on('close', onServerSocketClose);
 }
 
-callbacks.onconnection = function onconnection(status, handle) {
+// A socket is waiting: taken here, inside the listener's callback, so that
+// it starts in the listen() call's async context.
+callbacks.onconnection = function onconnection(status) {
   const server = this[kOwner];
-  if (server) server[kOnConnection](status, handle);
-  else if (handle) handle.close();
+  if (status < 0) {
+    if (server) server[kOnConnection](status);
+    return;
+  }
+  const handle = this.accept();
+  if (typeof handle === 'number') {
+    if (server) server[kOnConnection](handle);
+  } else if (server) {
+    server[kOnConnection](0, handle);
+  } else {
+    handle.close();
+  }
 };
 
 // The SNICallback of a server without one: the contexts of addContext().

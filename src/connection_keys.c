@@ -82,6 +82,22 @@ napi_value connection_export_keying_material(napi_env env,
 }
 
 /* getEphemeralKeyInfo(): a client's view of the key exchange. */
+/* A key exchange group with no classical key (a hybrid such as
+ * X25519MLKEM768): known by the negotiated group's name alone, as Node
+ * reports it. Nothing when no group was negotiated (a resumption). */
+static void set_group_only(napi_env env, SSL *ssl, napi_value out) {
+  int nid = SSL_get_negotiated_group(ssl);
+  const char *group = nid != 0 ? SSL_group_to_name(ssl, nid) : NULL;
+  napi_value undefined;
+
+  if (group == NULL)
+    return;
+  napi_get_undefined(env, &undefined);
+  util_set_string(env, out, "type", "TLSGroup");
+  util_set_string(env, out, "name", group);
+  napi_set_named_property(env, out, "size", undefined);
+}
+
 napi_value connection_get_ephemeral_key_info(napi_env env,
                                              napi_callback_info info) {
   THIS_SSL(env, info, 0, argv, ssl);
@@ -98,6 +114,7 @@ napi_value connection_get_ephemeral_key_info(napi_env env,
   NAPI_CALL(env, napi_create_object(env, &out));
   if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == NULL) {
     ERR_clear_error();
+    set_group_only(env, ssl, out);
     return out;
   }
   id = EVP_PKEY_get_id(key);
@@ -119,6 +136,8 @@ napi_value connection_get_ephemeral_key_info(napi_env env,
     util_set_string(env, out, "type", "ECDH");
     util_set_string(env, out, "name", name);
     util_set_int(env, out, "size", EVP_PKEY_get_bits(key));
+  } else {
+    set_group_only(env, ssl, out);
   }
   EVP_PKEY_free(key);
   return out;

@@ -22,6 +22,7 @@ typedef struct listener {
   int is_pipe;
   int handle_open;
   int js_gone;
+  int accept_pending; /* on_connection is reporting a socket not yet taken */
 } listener_t;
 
 static void listener_on_close(uv_handle_t *handle) {
@@ -60,17 +61,14 @@ static void listener_finalize(napi_env env, void *data, void *hint) {
     free(l);
 }
 
-static void notify(listener_t *l, int status, napi_value conn) {
-  napi_value self, args[2];
+static void notify(listener_t *l, int status) {
+  napi_value self, arg;
 
   if (l->inst->tearing_down ||
       napi_get_reference_value(l->env, l->self_ref, &self) != napi_ok)
     return;
-  args[0] = util_int(l->env, status);
-  if (conn == NULL)
-    napi_get_undefined(l->env, &conn);
-  args[1] = conn;
-  instance_call(l->inst, l->async_ctx, self, CB_ONCONNECTION, 2, args);
+  arg = util_int(l->env, status);
+  instance_call(l->inst, l->async_ctx, self, CB_ONCONNECTION, 1, &arg);
 }
 
 /* Creates a Connection object and accepts the pending socket into it. */
@@ -95,31 +93,32 @@ static napi_value accept_one(listener_t *l, int *err) {
   return conn;
 }
 
+/* A socket is waiting: JavaScript takes it with accept() from inside the
+ * callback, so that its Connection (and its async context, which
+ * AsyncLocalStorage follows) is made in the listener's context, as net's
+ * accepted sockets are. One it did not take is accepted and closed, so
+ * that the listener goes on accepting. */
 static void on_connection(uv_stream_t *server, int status) {
   listener_t *l = container_of(server, listener_t, h.stream);
   napi_handle_scope scope;
-  napi_value conn = NULL;
   bool pending = false;
 
   napi_open_handle_scope(l->env, &scope);
-  if (status == 0) {
-    /* The accepted socket's async context descends from the listener's,
-     * as with net: AsyncLocalStorage sees the listen() call's store. */
-    napi_callback_scope cb_scope = NULL;
-    napi_value self;
-    if (!l->inst->tearing_down &&
-        napi_get_reference_value(l->env, l->self_ref, &self) == napi_ok &&
-        self != NULL)
-      napi_open_callback_scope(l->env, self, l->async_ctx, &cb_scope);
-    conn = accept_one(l, &status);
-    if (cb_scope != NULL)
-      napi_close_callback_scope(l->env, cb_scope);
+  l->accept_pending = status == 0;
+  notify(l, status);
+  if (l->accept_pending) {
+    int err;
+    napi_value conn = accept_one(l, &err);
+    connection_t *c = NULL;
+    l->accept_pending = 0;
+    if (conn != NULL && napi_unwrap(l->env, conn, (void **)&c) == napi_ok &&
+        c != NULL)
+      transport_close(&c->transport);
   }
   if (napi_is_exception_pending(l->env, &pending) == napi_ok && pending) {
     napi_value ignored;
     napi_get_and_clear_last_exception(l->env, &ignored);
   }
-  notify(l, status, conn);
   napi_close_handle_scope(l->env, scope);
 }
 
@@ -218,6 +217,22 @@ static napi_value listener_getsockname(napi_env env, napi_callback_info info) {
   return util_int(env, err);
 }
 
+/* accept(): the Connection of the socket on_connection reports, or a uv
+ * error number. */
+static napi_value listener_accept(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_LISTENER(env, self, l);
+  napi_value conn;
+  int err;
+
+  (void)argv;
+  if (!l->accept_pending)
+    return util_int(env, UV_EAGAIN);
+  l->accept_pending = 0;
+  conn = accept_one(l, &err);
+  return conn != NULL ? conn : util_int(env, err);
+}
+
 static napi_value listener_close_js(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
   THIS_LISTENER(env, self, l);
@@ -251,6 +266,7 @@ napi_value listener_define(napi_env env) {
   static const napi_property_descriptor methods[] = {
       METHOD("bind", listener_bind),
       METHOD("listen", listener_listen),
+      METHOD("accept", listener_accept),
       METHOD("getsockname", listener_getsockname),
       METHOD("close", listener_close_js),
       METHOD("ref", listener_ref),
