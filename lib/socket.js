@@ -414,8 +414,9 @@ class TLSSocket extends net.Socket {
       process.nextTick(() => this.emit('close', !!exception));
     }
     // A write that waited for the handshake never started: its callback
-    // follows the socket's 'error' (emitted on the next tick), as in Node.
-    if (pending) process.nextTick(pending[3], errnoException(UV_ECANCELED, 'write'));
+    // comes after the socket's 'error' has gone round (a turn of the loop
+    // later), as in Node, where libraries have settled on that error.
+    if (pending) setImmediate(pending[3], errnoException(UV_ECANCELED, 'write'));
     if (this._server) {
       this._server._connections--;
       if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
