@@ -12,6 +12,7 @@ const { prototype } = binding.Connection;
 const kAsyncId = Symbol('kAsyncId');
 const kForeignOnread = Symbol('kForeignOnread');
 const kParentWrap = Symbol('kParentWrap');
+const kSocketAsyncId = Symbol('kSocketAsyncId');
 
 // Node's own async_id_symbol, which net.Socket gives every socket.
 const asyncIdSymbol = Object.getOwnPropertySymbols(new net.Socket())
@@ -106,18 +107,20 @@ function isResting(handle) {
   return onread !== nodeOnread;
 }
 
-// The socket's async id, as net keeps it, read from its handle when asked.
-function attachAsyncId(socket) {
+// The socket's async id, as net keeps it (net.Socket's constructor sets
+// -1, Agent sets the handle's after asyncReset): read from the handle until
+// someone sets it. On the prototype, so that sockets keep one shape.
+function installAsyncId(Socket) {
   if (asyncIdSymbol === undefined) return;
-  Object.defineProperty(socket, asyncIdSymbol, {
+  Object.defineProperty(Socket.prototype, asyncIdSymbol, {
     configurable: true,
     enumerable: false,
-    get() { return this._handle ? this._handle.getAsyncId() : -1; },
-    set(value) {
-      Object.defineProperty(this, asyncIdSymbol, {
-        value, writable: true, configurable: true, enumerable: false,
-      });
+    get() {
+      const id = this[kSocketAsyncId];
+      if (id !== undefined && id !== -1) return id;
+      return this._handle ? this._handle.getAsyncId() : -1;
     },
+    set(value) { this[kSocketAsyncId] = value; },
   });
 }
 
@@ -127,4 +130,4 @@ function nodeStreamWrapper() {
   return JSStreamSocket;
 }
 
-module.exports = { setParentStream, isResting, attachAsyncId, nodeStreamWrapper };
+module.exports = { setParentStream, isResting, installAsyncId, nodeStreamWrapper };

@@ -20,7 +20,7 @@ const {
 } = require('./errors');
 const { createSecureContext } = require('./secure-context');
 const socketWrap = require('./socket-wrap');
-const { attachAsyncId } = require('./handle');
+const { installAsyncId } = require('./handle');
 const { TRANSPORT_TCP } = socketWrap;
 const { convertALPNProtocols } = require('./alpn');
 const {
@@ -202,7 +202,6 @@ class TLSSocket extends net.Socket {
   }
 
   [kAttach](handle) {
-    if (!this._handle) attachAsyncId(this);
     handle[kOwner] = this;
     this._handle = handle;
     this.ssl = handle;
@@ -458,6 +457,7 @@ class TLSSocket extends net.Socket {
 }
 
 
+installAsyncId(TLSSocket);
 require('./socket-info').install(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
 const { install: installWrap, feedEarlyBytes } = socketWrap;
