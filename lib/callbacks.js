@@ -32,7 +32,7 @@ const {
   kOnResumeSession,
 } = require('./symbols');
 
-const UV_ENOTCONN = -107;
+const { UV_ENOTCONN } = require('./native').constants;
 
 const callbacks = {
   onconnect(status) {

@@ -21,9 +21,12 @@ const {
 } = require('./symbols');
 
 // The native Connection's transport kinds.
-const TRANSPORT_TCP = 0;
-const TRANSPORT_PIPE = 1;
-const TRANSPORT_STREAM = 2;
+const {
+  TRANSPORT_TCP,
+  TRANSPORT_PIPE,
+  TRANSPORT_JS: TRANSPORT_STREAM,
+  UV_EBADF,
+} = binding.constants;
 
 const kTakeover = Symbol('kTakeover');
 const kStartRequested = Symbol('kStartRequested');
@@ -85,7 +88,7 @@ const methods = {
       let chunk;
       while (parent.readableLength > 0 && (chunk = parent.read()) !== null) early.push(chunk);
       const old = parent._handle;
-      const err = old ? handle.open(old.fd) : -9; // EBADF
+      const err = old ? handle.open(old.fd) : UV_EBADF;
       if (err) {
         this.destroy(errnoException(err, 'open'));
         return;

@@ -60,10 +60,9 @@ const {
   kStart,
 } = require('./symbols');
 
-const UV_ENOTCONN = -107;
+const { UV_ENOTCONN, UV_ECANCELED, UV_EPIPE } = binding.constants;
 
 const kStartOnWrite = Symbol('kStartOnWrite');
-const UV_ECANCELED = -125;
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
@@ -338,7 +337,7 @@ class TLSSocket extends net.Socket {
       return;
     }
     if (!this._handle) {
-      cb(errnoException(-32, 'write'));
+      cb(errnoException(UV_EPIPE, 'write'));
       return;
     }
     this._unrefTimer();

@@ -218,6 +218,35 @@ static void set_class(napi_env env, napi_value exports, const char *name,
     napi_set_named_property(env, exports, name, cls);
 }
 
+/* constants: the libuv error numbers JavaScript compares results with, and
+ * the transport kinds of new Connection(kind), so that neither is written
+ * as a number on the JavaScript side (errno values differ by platform). */
+static napi_status set_constants(napi_env env, napi_value exports) {
+  static const struct {
+    const char *name;
+    int value;
+  } table[] = {
+      {"UV_EBADF", UV_EBADF},
+      {"UV_ECANCELED", UV_ECANCELED},
+      {"UV_ENOTCONN", UV_ENOTCONN},
+      {"UV_EPIPE", UV_EPIPE},
+      {"UV_EOF", UV_EOF},
+      {"TRANSPORT_TCP", TRANSPORT_TCP},
+      {"TRANSPORT_PIPE", TRANSPORT_PIPE},
+      {"TRANSPORT_JS", TRANSPORT_JS},
+  };
+  napi_value constants;
+  napi_status status = napi_create_object(env, &constants);
+
+  for (size_t i = 0; status == napi_ok && i < ARRAY_SIZE(table); i++)
+    util_set_int(env, constants, table[i].name, table[i].value);
+  if (status == napi_ok)
+    status = napi_object_freeze(env, constants);
+  if (status == napi_ok)
+    status = napi_set_named_property(env, exports, "constants", constants);
+  return status;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   static const napi_property_descriptor functions[] = {
       METHOD("setCallbacks", set_callbacks),
@@ -250,6 +279,7 @@ static napi_value init(napi_env env, napi_value exports) {
                                         functions));
   util_set_string(env, exports, "opensslVersion",
                   OpenSSL_version(OPENSSL_VERSION));
+  NAPI_CALL(env, set_constants(env, exports));
   return exports;
 }
 
