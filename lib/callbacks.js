@@ -12,6 +12,7 @@ const {
 } = require('./errors');
 const { selectWithCallback } = require('./alpn');
 const { isResting } = require('./handle');
+const { wrapSession } = require('./session-state');
 const { hasOnread, deliverOnread } = require('./socket-onread');
 const {
   kOwner,
@@ -30,6 +31,7 @@ const {
   kKeylogFile,
   kOnNewSession,
   kOnResumeSession,
+  kOptions,
 } = require('./symbols');
 
 const { UV_ENOTCONN } = require('./native').constants;
@@ -128,6 +130,7 @@ const callbacks = {
   onsession(session) {
     const socket = this[kOwner];
     if (!socket || session === undefined) return;
+    session = wrapSession(session, socket[kOptions] || socket._tlsOptions);
     if (socket._secureEstablished) socket.emit('session', session);
     else socket[kPendingSession] = session;
   },

@@ -4,7 +4,8 @@
 
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
-const { kSessionToOffer, kSessionApplicable } = require('./symbols');
+const { kOptions, kSessionToOffer, kSessionApplicable } = require('./symbols');
+const { wrapSession, sessionForReuse } = require('./session-state');
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
@@ -48,7 +49,8 @@ const methods = {
   },
 
   getSession() {
-    return this._handle && this._handle.getSession ? this._handle.getSession() : undefined;
+    if (!this._handle || !this._handle.getSession) return undefined;
+    return wrapSession(this._handle.getSession(), sessionOptions(this));
   },
 
   getTLSTicket() {
@@ -138,9 +140,18 @@ const methods = {
   setSession(session) {
     if (typeof session === 'string') session = Buffer.from(session, 'latin1');
     this[kSessionToOffer] = session;
-    if (this._handle && this[kSessionApplicable]()) this._handle.setSession(session);
+    if (this._handle && this[kSessionApplicable]()) {
+      const offer = sessionForReuse(session, sessionOptions(this));
+      if (offer !== undefined) this._handle.setSession(offer);
+    }
   },
 };
+
+// The options a client's sessions are bound by: tls.connect()'s, else the
+// TLSSocket's own.
+function sessionOptions(socket) {
+  return socket[kOptions] || socket._tlsOptions;
+}
 
 function install(TLSSocket) {
   for (const [name, fn] of Object.entries(methods)) {

@@ -21,6 +21,7 @@ const {
 const { createSecureContext } = require('./secure-context');
 const socketWrap = require('./socket-wrap');
 const { installAsyncId } = require('./handle');
+const { sessionForReuse } = require('./session-state');
 const { TRANSPORT_TCP } = socketWrap;
 const { convertALPNProtocols } = require('./alpn');
 const {
@@ -244,9 +245,9 @@ class TLSSocket extends net.Socket {
         !this._handle.enablePskCallback(opts.isServer ? opts.pskIdentityHint : undefined)) {
       process.nextTick(() => this[kOnError](new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED()));
     }
-    if (!opts.isServer && this[kSessionToOffer]) {
-      this._handle.setSession(this[kSessionToOffer]);
-    }
+    const offer = opts.isServer ? undefined :
+      sessionForReuse(this[kSessionToOffer], this[kOptions] || opts);
+    if (offer) this._handle.setSession(offer);
     if (opts.isServer && typeof opts.ALPNCallback === 'function') {
       this._handle.setALPNProtocols(true);
     } else if (this[kALPN]) {
