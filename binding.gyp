@@ -25,7 +25,8 @@
         "src/connection_info.c",
         "src/connection_keys.c",
         "src/offload.c",
-        "src/session_cache.c"
+        "src/session_cache.c",
+        "src/openssl_compat.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

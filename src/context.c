@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "handshake.h"
+#include "openssl_compat.h"
 #include "resumption.h"
 #include "x509.h"
 #include "util.h"
@@ -285,8 +286,8 @@ static napi_value context_set_certificate_compression(napi_env env,
   if (c == NULL)
     return NULL;
   NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &packed));
-#if OPENSSL_VERSION_NUMBER >= 0x30200000L
-  {
+  /* Asked at run time: one binary serves OpenSSL 3.0 and 3.5. */
+  if (compat_has_cert_compression()) {
     const uint64_t both = SSL_OP_NO_TX_CERTIFICATE_COMPRESSION |
                           SSL_OP_NO_RX_CERTIFICATE_COMPRESSION;
     int algs[3];
@@ -301,18 +302,16 @@ static napi_value context_set_certificate_compression(napi_env env,
     for (size_t i = 0; i < count; i++)
       algs[i] = (int)((packed >> (8 * (i + 1))) & 0xff);
     SSL_CTX_clear_options(c->ctx, both);
-    if (SSL_CTX_set1_cert_comp_preference(c->ctx, algs, count) != 1)
+    if (compat_ctx_set1_cert_comp_preference(c->ctx, algs, count) != 1)
       return errors_throw_queue(env, "SSL_CTX_set1_cert_comp_preference");
     /* OpenSSL sends only certificates compressed beforehand: those
      * loaded so far (a context without any has nothing to compress). */
-    SSL_CTX_compress_certs(c->ctx, 0);
+    compat_ctx_compress_certs(c->ctx, 0);
     ERR_clear_error();
-  }
-#else
-  if ((packed & 0xff) != 0)
+  } else if ((packed & 0xff) != 0) {
     return util_throw(env, "ERR_UVTLS_NOT_IMPLEMENTED",
                       "certificate compression needs OpenSSL 3.2 or later");
-#endif
+  }
   return util_undefined(env);
 }
 
