@@ -6,6 +6,8 @@ const { Buffer } = require('buffer');
 const certificates = require('./certificates');
 const { kOptions, kSessionToOffer, kSessionApplicable } = require('./symbols');
 const { wrapSession, sessionForReuse } = require('./session-state');
+
+const reportsNamedGroups = Number(process.versions.node.split('.')[0]) >= 24;
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,
@@ -100,7 +102,12 @@ const methods = {
   },
 
   getEphemeralKeyInfo() {
-    return this._handle ? this._handle.getEphemeralKeyInfo() : null;
+    if (!this._handle) return null;
+    const info = this._handle.getEphemeralKeyInfo();
+    // A group known only by name (a hybrid such as X25519MLKEM768) is
+    // reported from Node 24 on; before, such a key exchange reads as none.
+    if (info && info.type === 'TLSGroup' && !reportsNamedGroups) return {};
+    return info;
   },
 
   getSharedSigalgs() {
