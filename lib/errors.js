@@ -7,27 +7,60 @@ const util = require('util');
 
 const codes = {};
 
+// Node's own mark of its errors, read off one of them: Node's stack
+// formatting writes `TypeError [ERR_X]: message` for an error that has it
+// (when the stack is first read, as for its own errors), and the error
+// reporter and source maps treat it as Node's.
+const kIsNodeError = (() => {
+  let err;
+  try {
+    require('buffer').Buffer.alloc(-1);
+  } catch (e) {
+    err = e;
+  }
+  for (let p = err; p != null; p = Object.getPrototypeOf(p)) {
+    const mark = Object.getOwnPropertySymbols(p).find((s) => s.description === 'kIsNodeError');
+    if (mark !== undefined) return mark;
+  }
+  return undefined;
+})();
+
+// Whether a message string takes arguments (util.format specifiers).
+const FORMAT_SPECIFIER = /%[sdifjoOc]/;
+
 // `key` names the class in `codes`; `code` is what errors carry, when a
-// Node release spells it otherwise.
+// Node release spells it otherwise. `message` is a string (with util.format
+// specifiers when it takes arguments) or a function called on the error
+// being made, as Node's: its own properties come in Node's order (`stack`,
+// `message`, `code` for a string; `stack`, `code`, what the function sets,
+// `message` for a function).
 function defineError(key, Base, message, code = key) {
+  const takesArgs = typeof message === 'string' && FORMAT_SPECIFIER.test(message);
   class NodeError extends Base {
     constructor(...args) {
-      super(typeof message === 'function' ? message(...args) : message);
-      // The stack is captured while `name` carries the code, as Node does.
-      Object.defineProperty(this, 'name', {
-        value: `${Base.name} [${code}]`,
-        configurable: true,
-        enumerable: false,
-        writable: true,
-      });
-      void this.stack;
-      delete this.name;
-      this.code = code;
+      if (typeof message === 'function') {
+        super();
+        this.code = code;
+        Object.defineProperty(this, 'message', {
+          value: Reflect.apply(message, this, args),
+          enumerable: false,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        super(takesArgs ? util.format(message, ...args) : message);
+        this.code = code;
+      }
+      if (kIsNodeError === undefined) nameStack(this, Base, code);
     }
 
     // As Node's: the constructor an error reports is its base class.
     get ['constructor']() {
       return Base;
+    }
+
+    get [kIsNodeError ?? Symbol('kIsNodeError')]() {
+      return true;
     }
 
     toString() {
@@ -37,64 +70,106 @@ function defineError(key, Base, message, code = key) {
   codes[key] = NodeError;
 }
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-
-function describeReceived(value) {
-  if (value == null) return ` Received ${value}`;
-  if (typeof value === 'function') {
-    return ` Received function ${value.name}`;
-  }
-  if (typeof value === 'object') {
-    if (value.constructor && value.constructor.name) {
-      return ` Received an instance of ${value.constructor.name}`;
-    }
-    return ` Received ${util.inspect(value, { depth: -1 })}`;
-  }
-  let inspected = util.inspect(value, { colors: false });
-  if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`;
-  return ` Received type ${typeof value} (${inspected})`;
+// Without Node's mark, the stack is made at once, while `name` carries the
+// code.
+function nameStack(err, Base, code) {
+  Object.defineProperty(err, 'name', {
+    value: `${Base.name} [${code}]`,
+    configurable: true,
+    enumerable: false,
+    writable: true,
+  });
+  void err.stack;
+  delete err.name;
 }
 
-const classNames = new Set(['Buffer', 'TypedArray', 'DataView', 'ArrayBuffer',
-                            'Function', 'Object', 'Array', 'AbortSignal',
-                            'SecureContext', 'Uint8Array', 'URL']);
+// An error that Node throws from C++: a plain `Base` (no code in its stack
+// or toString()) with a `code`.
+function defineNativeError(key, Base, message, code = key) {
+  function NativeError(...args) {
+    const err = new Base(typeof message === 'function' ? message(...args) : message);
+    err.code = code;
+    Error.captureStackTrace(err, NativeError);
+    return err;
+  }
+  codes[key] = NativeError;
+}
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+// " Received ...": how Node's errors describe a value they refuse.
+function describeReceived(value) {
+  if (value === null || value === undefined) return ` Received ${value}`;
+  const type = typeof value;
+  switch (type) {
+    case 'bigint':
+      return ` Received type bigint (${value}n)`;
+    case 'number':
+      return ` Received type number (${Object.is(value, -0) ? '-0' : String(value)})`;
+    case 'boolean':
+    case 'symbol':
+      return ` Received type ${type} (${String(value)})`;
+    case 'function':
+      return ` Received function ${value.name}`;
+    case 'object': {
+      if (nodeMajor >= 24) {
+        // Node 24 reads `constructor.name` once and wants a non-empty string.
+        const name = value.constructor?.name;
+        if (typeof name === 'string' && name !== '') return ` Received an instance of ${name}`;
+      } else if (value.constructor && 'name' in value.constructor) {
+        return ` Received an instance of ${value.constructor.name}`;
+      }
+      return ` Received ${util.inspect(value, { depth: -1 })}`;
+    }
+    case 'string': {
+      const shown = value.length > 28 ? `${value.slice(0, 25)}...` : value;
+      return ` Received type string (${shown.includes("'") ? JSON.stringify(shown) : `'${shown}'`})`;
+    }
+    default: {
+      let inspected = util.inspect(value, { colors: false });
+      if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`;
+      return ` Received type ${type} (${inspected})`;
+    }
+  }
+}
+
+// 'A', 'A or B', 'A, B, or C'.
+function formatList(list, conjunction) {
+  if (list.length <= 2) return list.join(` ${conjunction} `);
+  return `${list.slice(0, -1).join(', ')}, ${conjunction} ${list.at(-1)}`;
+}
+
+// Expected kinds that are types (written in lower case), as Node sorts them;
+// other capitalised names are classes; anything else is named as it is.
+const typeNames = new Set(['string', 'function', 'number', 'object', 'Function', 'Object',
+                           'boolean', 'bigint', 'symbol']);
+const CLASS_NAME = /^[A-Z][a-zA-Z0-9]*$/;
 
 function invalidArgTypeMessage(name, expected, actual) {
   if (!Array.isArray(expected)) expected = [expected];
-  const kind = name.endsWith(' argument') ? '' :
-    (name.includes('.') ? 'property' : 'argument');
-  let msg = `The ${kind ? `"${name}" ${kind}` : name} must be `;
+  let msg = 'The ';
+  if (name.endsWith(' argument')) msg += `${name} `;
+  else msg += `"${name}" ${name.includes('.') ? 'property' : 'argument'} `;
+  msg += 'must be ';
   const types = [];
   const instances = [];
   const other = [];
   for (const e of expected) {
-    if (classNames.has(e)) instances.push(e);
-    else if (/^[a-z]/.test(e)) types.push(e);
+    if (typeNames.has(e)) types.push(e.toLowerCase());
+    else if (CLASS_NAME.test(e)) instances.push(e);
     else other.push(e);
   }
+  // With classes allowed, a plain object is named as a class too.
+  if (instances.length > 0 && types.includes('object')) {
+    types.splice(types.indexOf('object'), 1);
+    instances.push('Object');
+  }
   const parts = [];
-  if (types.length > 0) {
-    parts.push(types.length > 2 ?
-      `one of type ${types.slice(0, -1).join(', ')}, or ${types.at(-1)}` :
-      types.length === 2 ?
-        `one of type ${types[0]} or ${types[1]}` : `of type ${types[0]}`);
-  }
-  if (instances.length > 0) {
-    parts.push(instances.length > 2 ?
-      `an instance of ${instances.slice(0, -1).join(', ')}, or ${instances.at(-1)}` :
-      instances.length === 2 ?
-        `an instance of ${instances[0]} or ${instances[1]}` :
-        `an instance of ${instances[0]}`);
-  }
-  if (other.length > 0) {
-    parts.push(other.length > 1 ?
-      `one of ${other.slice(0, -1).join(', ')}, or ${other.at(-1)}` :
-      other[0]);
-  }
-  msg += parts.length > 2 ?
-    `${parts.slice(0, -1).join(', ')}, or ${parts.at(-1)}` :
-    parts.join(' or ');
-  return `${msg}.${describeReceived(actual)}`;
+  if (types.length > 0) parts.push(`${types.length > 1 ? 'one of type' : 'of type'} ${formatList(types, 'or')}`);
+  if (instances.length > 0) parts.push(`an instance of ${formatList(instances, 'or')}`);
+  if (other.length > 1) parts.push(`one of ${formatList(other, 'or')}`);
+  else if (other.length === 1) parts.push(`${other[0].toLowerCase() !== other[0] ? 'an ' : ''}${other[0]}`);
+  return `${msg}${parts.join(' or ')}.${describeReceived(actual)}`;
 }
 
 defineError('ERR_INVALID_ARG_TYPE', TypeError, invalidArgTypeMessage);
@@ -121,37 +196,42 @@ defineError('ERR_INTERNAL_ASSERTION', Error, (message) => {
   return message === undefined ? suffix : `${message}\n${suffix}`;
 });
 defineError('ERR_SOCKET_CLOSED', Error, 'Socket is closed');
-defineError('ERR_INVALID_IP_ADDRESS', TypeError, (ip) => `Invalid IP address: ${ip}`);
+defineError('ERR_INVALID_IP_ADDRESS', TypeError, 'Invalid IP address: %s');
 defineError('ERR_MULTIPLE_CALLBACK', Error, 'Callback called multiple times');
 defineError('ERR_SOCKET_BAD_PORT', RangeError, (name, port, allowZero = true) =>
   `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536.` +
   `${describeReceived(port)}.`);
 defineError('ERR_SERVER_ALREADY_LISTEN', Error,
             'Listen method has been called more than once without closing.');
-defineError('ERR_TLS_CERT_ALTNAME_INVALID', Error,
-            (reason) => `Hostname/IP does not match certificate's altnames: ${reason}`);
+defineError('ERR_TLS_CERT_ALTNAME_INVALID', Error, function(reason, host, cert) {
+  this.reason = reason;
+  this.host = host;
+  this.cert = cert;
+  return `Hostname/IP does not match certificate's altnames: ${reason}`;
+});
 defineError('ERR_TLS_CERT_ALTNAME_FORMAT', SyntaxError, 'Invalid subject alternative name string');
 defineError('ERR_TLS_HANDSHAKE_TIMEOUT', Error, 'TLS handshake timeout');
 defineError('ERR_TLS_INVALID_PROTOCOL_VERSION', TypeError,
-            (protocol, x) => `${JSON.stringify(protocol)} is not a valid ${x} TLS protocol version`);
+            '%j is not a valid %s TLS protocol version');
 defineError('ERR_TLS_PROTOCOL_VERSION_CONFLICT', TypeError,
-            (prev, used) => `TLS protocol version ${prev} conflicts with secureProtocol ${used}`);
-defineError('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError, (msg) => msg);
+            'TLS protocol version %j conflicts with secureProtocol %j');
+// Thrown from Node's C++.
+defineNativeError('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError, (msg) => msg);
 defineError('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', TypeError, (value, protocols) =>
   `ALPN callback returned a value (${value}) that did not match any of the ` +
   `client's offered protocols (${protocols.join(', ')})`);
 defineError('ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', TypeError,
             'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive');
 // Spelled without the second T up to Node 22; Node 23 fixed the typo.
-defineError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK identity hint',
+defineNativeError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error, 'Failed to set PSK identity hint',
             nodeMajor >= 23 ? 'ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED' :
               'ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED');
 codes.ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED = codes.ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED;
 defineError('ERR_TLS_SESSION_ATTACK', Error, 'TLS session renegotiation attack detected');
 defineError('ERR_TLS_RENEGOTIATION_DISABLED', Error,
             'TLS session renegotiation disabled for this socket');
-defineError('ERR_TLS_DH_PARAM_SIZE', Error, (size) => `DH parameter size ${size} is less than 2048`);
-defineError('ERR_TLS_INVALID_CONTEXT', TypeError, (ctx) => `${ctx} must be a SecureContext`);
+defineError('ERR_TLS_DH_PARAM_SIZE', Error, 'DH parameter size %s is less than 2048');
+defineError('ERR_TLS_INVALID_CONTEXT', TypeError, '%s must be a SecureContext');
 defineError('ERR_TLS_INVALID_STATE', Error, 'TLS socket connection must be securely established');
 defineError('ERR_TLS_REQUIRED_SERVER_NAME', Error,
             '"servername" is required parameter for Server.addContext');
