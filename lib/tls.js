@@ -12,7 +12,7 @@ const {
   connResetException,
   verifyError: wordedVerifyError,
 } = require('./errors');
-const { checkServerIdentity } = require('./identity');
+const { checkServerIdentity, checkIdentity } = require('./identity');
 const { peerLeafX509 } = require('./certificates');
 const { sharedSecureContext } = require('./context-cache');
 const { SecureContext, createSecureContext } = require('./secure-context');
@@ -67,10 +67,7 @@ let ipServernameWarned = false;
 // build on every handshake) is made only to report a mismatch.
 function checkIdentityQuickly(socket, hostname) {
   const leaf = peerLeafX509(socket._handle);
-  if (leaf && checkServerIdentity(hostname, { subjectaltname: leaf.subjectAltName }) === undefined) {
-    return undefined;
-  }
-  return checkServerIdentity(hostname, socket.getPeerCertificate(true));
+  return checkIdentity(hostname, leaf && leaf.subjectAltName, () => socket.getPeerCertificate(true));
 }
 
 // Verifies the server once the handshake is done, then secureConnect.
