@@ -67,7 +67,14 @@ static void push_der(napi_env env, napi_value array, uint32_t *n, X509 *c) {
  * from what the peer sent (each used once), then from the trust store until
  * a self-issued certificate, or the store gives back the same one. Returns
  * { chain: [DER...], selfSigned }, selfSigned telling whether the last one
- * is its own issuer. */
+ * is its own issuer.
+ *
+ * Node's walk through what the peer sent stops after an issuer found in the
+ * last place of what is left (its test for "not found" compares the index
+ * with the count of certificates after it took that one out): a chain sent
+ * in order is walked to its end, one sent out of order may stop early and
+ * go on from the trust store. That is what programs see from the built-in,
+ * so it is what they get here. */
 static napi_value detailed_chain(napi_env env, SSL *ssl, int is_server) {
   STACK_OF(X509) *certs = peer_certs(ssl, is_server);
   napi_value result, chain;
@@ -94,6 +101,8 @@ static napi_value detailed_chain(napi_env env, SSL *ssl, int is_server) {
     X509_free(cert);
     cert = sk_X509_delete(certs, i);
     push_der(env, chain, &n, cert);
+    if (i == sk_X509_num(certs))
+      break;
   }
   while (n < MAX_CHAIN && !is_self_issued(cert)) {
     X509 *issuer = issuer_in_store(ssl, cert);
