@@ -2,7 +2,7 @@
 // Loads the native addon, found as node-gyp-build finds one: a build of
 // this tree (build/Release/uvtls.node, made by `npm install` in a checkout
 // or when no prebuilt binary fits), else the package's prebuilt binary
-// (prebuilds/<platform>-<arch>/uvtls.napi.glibc.node, one Node-API binary
+// (prebuilds/<platform>-<arch>/node.napi.glibc.node, one Node-API binary
 // for every Node release). UVTLS_BUILD=Debug loads the AddressSanitizer
 // build (see `npm run test:asan`).
 
