@@ -1,4 +1,6 @@
-// ES module entry: the default export and named exports of node:tls.
+// ES module entry: the default export and named exports of node:tls. An
+// ES module's names are fixed: those of every supported release are here,
+// undefined where the running Node's tls has no such export.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -18,6 +20,9 @@ export const {
   createServer,
   connect,
   createSecurePair,
+  getCACertificates,
+  setDefaultCACertificates,
+  getCertificateCompressionAlgorithms,
 } = tls;
 // The defaults and the root list are read through the module object, so
 // that assignments to tls.DEFAULT_* are seen.
