@@ -42,11 +42,12 @@ function fromWire(wire) {
   return protocols;
 }
 
-// Calls the application's ALPNCallback with the client's offer; returns the
-// offset of the chosen name in the offer, or undefined to refuse them all.
-function selectWithCallback(callback, servername, offered) {
+// Calls the application's ALPNCallback (with the socket as `this`) with the
+// client's offer; returns the offset of the chosen name in the offer, or
+// undefined to refuse them all.
+function selectWithCallback(socket, callback, servername, offered) {
   const protocols = fromWire(offered);
-  const selected = callback({ servername, protocols });
+  const selected = callback.call(socket, { servername, protocols });
   if (selected === undefined) return undefined;
   const index = protocols.indexOf(selected);
   if (index === -1) {

@@ -139,15 +139,27 @@ const callbacks = {
     const socket = this[kOwner];
     if (socket) socket[kOnRenegotiation](now);
   },
+  // The application's pskCallback and ALPNCallback: what they throw (or
+  // return wrongly) destroys the socket with that error, as in Node.
   onpskclient(hint, maxPskLen, maxIdentityLen) {
     const socket = this[kOwner];
     if (!socket) return undefined;
-    return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
+    try {
+      return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
+    } catch (err) {
+      socket.destroy(err);
+      return undefined;
+    }
   },
   onpskserver(identity, maxPskLen) {
     const socket = this[kOwner];
     if (!socket) return undefined;
-    return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
+    try {
+      return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
+    } catch (err) {
+      socket.destroy(err);
+      return undefined;
+    }
   },
   oncertcb(servername, ocspRequested) {
     const socket = this[kOwner];
@@ -160,8 +172,13 @@ const callbacks = {
   onalpn(offered) {
     const socket = this[kOwner];
     if (!socket) return undefined;
-    return selectWithCallback(socket._tlsOptions.ALPNCallback,
-                              this.getServername(), offered);
+    try {
+      return selectWithCallback(socket, socket._tlsOptions.ALPNCallback,
+                                this.getServername(), offered);
+    } catch (err) {
+      socket.destroy(err);
+      return undefined;
+    }
   },
   // A server with its own session cache: a new session to store, and a
   // session ID to look up before the handshake goes on.
@@ -211,7 +228,9 @@ function pskForServer(ret, maxPskLen) {
   if (ret == null) return undefined;
   let psk = ret;
   if (!ArrayBuffer.isView(ret)) {
-    if (typeof ret !== 'object') throw new ERR_INVALID_ARG_TYPE('ret', 'object', ret);
+    if (typeof ret !== 'object') {
+      throw new ERR_INVALID_ARG_TYPE('ret', ['Object', 'Buffer', 'TypedArray', 'DataView'], ret);
+    }
     psk = ret.psk;
     if (!ArrayBuffer.isView(psk)) {
       throw new ERR_INVALID_ARG_TYPE('psk', ['Buffer', 'TypedArray', 'DataView'], psk);

@@ -18,7 +18,7 @@ const {
   connResetException,
   errnoException,
 } = require('./errors');
-const { createSecureContext } = require('./secure-context');
+const { SecureContext, createSecureContext } = require('./secure-context');
 const socketWrap = require('./socket-wrap');
 const { installAsyncId } = require('./handle');
 const { sessionForReuse } = require('./session-state');
@@ -146,8 +146,10 @@ class TLSSocket extends net.Socket {
       if (tlsOptions.isServer) this[kStartWhenConnected]();
     } else if (!tlsOptions[kNoHandle]) {
       // Like Node's, a TLSSocket made on its own has its TLS handle (`ssl`)
-      // from the start; connect() uses it.
+      // from the start; connect() uses it. Node takes such a socket for one
+      // about to connect (tls.connect's): `connecting` from the start.
       this[kAttach](new binding.Connection(TRANSPORT_TCP));
+      this.connecting = true;
     }
   }
 
@@ -155,7 +157,7 @@ class TLSSocket extends net.Socket {
   // natively, then runs the client handshake.
   connect(...args) {
     const [options, cb] = net._normalizeArgs(args);
-    if (this.connecting || this[kOptions] || this[kParent] || this[kAdopted]) {
+    if (this[kOptions] || this[kParent] || this[kAdopted]) {
       throw new ERR_UVTLS_NOT_IMPLEMENTED('Reconnecting a TLSSocket');
     }
     if (this.destroyed) {
@@ -214,6 +216,7 @@ class TLSSocket extends net.Socket {
     this._handle.setup(opts.secureContext.context, !!opts.isServer,
                        this[kServername], !!opts.requestCert,
                        !!opts.rejectUnauthorized);
+    applyToSession(this);
     const server = opts.isServer ? opts.server : null;
     if (server && (server.listenerCount('newSession') > 0 ||
                    server.listenerCount('resumeSession') > 0)) {
@@ -247,7 +250,7 @@ class TLSSocket extends net.Socket {
     }
     const offer = opts.isServer ? undefined :
       sessionForReuse(this[kSessionToOffer], this[kOptions] || opts);
-    if (offer) this._handle.setSession(offer);
+    if (offer) offerSession(this._handle, offer);
     if (opts.isServer && typeof opts.ALPNCallback === 'function') {
       this._handle.setALPNProtocols(true);
     } else if (this[kALPN]) {
@@ -449,16 +452,26 @@ class TLSSocket extends net.Socket {
     return this === TLSSocket && isForeignTLSSocket(value);
   }
 
+  // The certificate and key to serve from now on (an ALPNCallback picks
+  // one for the protocol it chose): a SecureContext or its options.
+  setKeyCert(context) {
+    if (!this._handle) return;
+    const secureContext = context instanceof SecureContext ? context : createSecureContext(context);
+    this._handle.setKeyCert(secureContext.context);
+  }
+
   setServername(name) {
     if (typeof name !== 'string') throw new ERR_INVALID_ARG_TYPE('name', 'string', name);
     if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
+    requireHandle(this, 'setServername');
     this[kServername] = name;
   }
 }
 
 
 installAsyncId(TLSSocket);
-require('./socket-info').install(TLSSocket);
+const { install: installInfo, applyToSession, offerSession, requireHandle } = require('./socket-info');
+installInfo(TLSSocket);
 require('./socket-handshake').install(TLSSocket);
 const { install: installWrap, feedEarlyBytes } = socketWrap;
 installWrap(TLSSocket);

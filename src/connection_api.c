@@ -519,6 +519,22 @@ static napi_value connection_unref(napi_env env, napi_callback_info info) {
   return util_undefined(env);
 }
 
+/* setKeyCert(context): the certificate and key this connection serves. */
+static napi_value connection_set_key_cert(napi_env env,
+                                          napi_callback_info info) {
+  GET_ARGS(env, info, 1, argv, self);
+  THIS_CONNECTION(env, self, c);
+  SSL_CTX *ctx = context_from_value(env, argv[0]);
+
+  if (ctx == NULL)
+    return NULL;
+  if (!c->has_session)
+    return util_undefined(env);
+  if (!handshake_use_key_cert(c->session.ssl, ctx))
+    return errors_throw_queue(env, "SetKeyCert");
+  return util_undefined(env);
+}
+
 /* asyncId(): the async id of the connection's async context, as
  * executionAsyncId() reports it inside a callback made with it (Node-API
  * has no getter for it). */
@@ -607,6 +623,7 @@ napi_value connection_define(napi_env env) {
       METHOD("getCertificate", connection_get_certificate),
       METHOD("isSessionReused", connection_is_session_reused),
       METHOD("asyncId", connection_async_id),
+      METHOD("setKeyCert", connection_set_key_cert),
       METHOD("asyncReset", connection_async_reset),
   };
   return util_define_class(env, "Connection", connection_new, methods,

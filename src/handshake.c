@@ -68,20 +68,25 @@ void handshake_enable_cert_cb(connection_t *c) {
   SSL_set_cert_cb(c->session.ssl, on_cert, c);
 }
 
-/* Serves this connection with another context's certificate, key, chain
- * and trusted CAs. */
-static int use_context(SSL *ssl, SSL_CTX *ctx) {
+int handshake_use_key_cert(SSL *ssl, SSL_CTX *ctx) {
   X509 *cert = SSL_CTX_get0_certificate(ctx);
   EVP_PKEY *key = SSL_CTX_get0_privatekey(ctx);
   STACK_OF(X509) *chain = NULL;
-  STACK_OF(X509_NAME) * names;
 
   /* A context without a certificate fails here with OpenSSL's own error
    * ("passed a null parameter"), as in Node. */
   if (SSL_CTX_get0_chain_certs(ctx, &chain) != 1 ||
       SSL_use_certificate(ssl, cert) != 1 || SSL_use_PrivateKey(ssl, key) != 1)
     return 0;
-  if (chain != NULL && SSL_set1_chain(ssl, chain) != 1)
+  return chain == NULL || SSL_set1_chain(ssl, chain) == 1;
+}
+
+/* Serves this connection with another context's certificate, key, chain
+ * and trusted CAs. */
+static int use_context(SSL *ssl, SSL_CTX *ctx) {
+  STACK_OF(X509_NAME) * names;
+
+  if (!handshake_use_key_cert(ssl, ctx))
     return 0;
   if (SSL_set1_verify_cert_store(ssl, SSL_CTX_get_cert_store(ctx)) != 1)
     return 0;

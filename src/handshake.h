@@ -29,4 +29,8 @@ int handshake_set_ocsp_response(connection_t *c, const char *data, size_t len);
  * could not be used; the handshake goes on with the current one. */
 int handshake_cert_done(connection_t *c, SSL_CTX *ctx);
 
+/* Serves the connection with `ctx`'s certificate, key and chain (the
+ * socket's setKeyCert()). 0 with OpenSSL's error queued if it cannot. */
+int handshake_use_key_cert(SSL *ssl, SSL_CTX *ctx);
+
 #endif
