@@ -104,7 +104,8 @@ function prebuildLoads() {
   if (r.status === 0) return { ok: true, dir };
   const reason = (r.stderr || '').split('\n').find((l) => /uvtls:|Error/.test(l)) ||
     `exit ${r.status}`;
-  return { ok: false, reason: reason.trim() };
+  // The loader's reason without its advice, which is what happens next.
+  return { ok: false, reason: reason.replace(/^\s*\w*Error: /, '').replace(/; build it from source.*$/, '').trim() };
 }
 
 function install() {
