@@ -308,6 +308,8 @@ function main() {
   const isolate = process.getuid?.() === 0 && sh('unshare', ['-m', 'true']).status === 0 &&
     { unshare: which('unshare'), mount: which('mount') };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'uvtls-prebuild-check-'));
+  // Removed however the check ends (fail() exits at once).
+  process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
   let failed = 0;
   passEnvironment(work);
   try {
