@@ -54,10 +54,17 @@ function legacyObject(der) {
   return cert;
 }
 
+// What the peer sent, as the native side gives it ({ chain: [DER], selfSigned }),
+// or nothing before the TLS session is set up.
+const NO_CHAIN = Object.freeze({ chain: Object.freeze([]), selfSigned: false });
+function peerChain(handle, detailed) {
+  return handle.getPeerCertificateChain(detailed) || NO_CHAIN;
+}
+
 // The peer's certificate; with `detailed`, linked through issuerCertificate
 // as far as the native side found issuers, the root referring to itself.
 function peerCertificate(handle, detailed) {
-  const { chain, selfSigned } = handle.getPeerCertificateChain(detailed);
+  const { chain, selfSigned } = peerChain(handle, detailed);
   if (chain.length === 0) return null;
   if (!detailed) return legacyObject(chain[0]);
   const objects = chain.map(legacyObject);
@@ -75,7 +82,7 @@ function peerCertificate(handle, detailed) {
 // the accessors of Node 24 and later, which check their receiver
 // (ERR_INVALID_THIS).
 function peerX509Certificate(handle) {
-  const { chain } = handle.getPeerCertificateChain(false);
+  const { chain } = peerChain(handle, false);
   let issuer;
   for (let i = chain.length - 1; i >= 0; i--) {
     if (issuer === undefined) {
@@ -93,7 +100,7 @@ function peerX509Certificate(handle) {
 
 // The peer's own certificate, parsed (from the cache), or undefined.
 function peerLeafX509(handle) {
-  const { chain } = handle.getPeerCertificateChain(false);
+  const { chain } = peerChain(handle, false);
   return chain.length > 0 ? x509(chain[0]) : undefined;
 }
 

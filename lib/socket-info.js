@@ -1,10 +1,19 @@
 'use strict';
 // What a TLSSocket tells about its TLS state: certificates, cipher,
 // protocol, session. Installed on TLSSocket.prototype.
+//
+// In every state, as the built-in: its socket holds an OpenSSL session
+// (`_handle`) from the start and until it is destroyed, and its methods ask
+// that session; without one they give null (or throw where the built-in's
+// reach into the missing handle, with the same TypeError). Here the native
+// session is set up only once the socket is connected, so until then the
+// methods answer as a fresh one does (a fresh SSL's protocol is the
+// running OpenSSL's answer, asked of the built-in once), and a fragment
+// size set meanwhile is applied when the session is set up.
 
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
-const { kOptions, kSessionToOffer, kSessionApplicable } = require('./symbols');
+const { kOptions, kSessionToOffer, kSessionApplicable, kStarted } = require('./symbols');
 const { wrapSession, sessionForReuse } = require('./session-state');
 
 const reportsNamedGroups = Number(process.versions.node.split('.')[0]) >= 24;
@@ -15,6 +24,49 @@ const {
     ERR_TLS_INVALID_STATE,
   },
 } = require('./errors');
+
+const kMaxSendFragment = Symbol('kMaxSendFragment');
+
+// Whether the socket has its native TLS session (set up once connected).
+function hasSession(socket) {
+  return socket[kStarted] === true;
+}
+
+// What SSL_get_version() says of an SSL that has not started.
+let freshProtocol;
+function protocolBeforeStart() {
+  if (freshProtocol === undefined) {
+    const probe = new (require('./builtin').TLSSocket)();
+    freshProtocol = probe.getProtocol();
+    probe.destroy();
+  }
+  return freshProtocol;
+}
+
+// Where the built-in calls a method of its handle, a destroyed socket (no
+// handle) throws the built-in's TypeError: that of reading the method of null.
+function requireHandle(socket, method) {
+  if (socket._handle === null) return socket._handle[method];
+  return undefined;
+}
+
+// Offers a serialized session to the handle; one that does not parse is
+// ignored, as the built-in ignores it.
+function offerSession(handle, session) {
+  try {
+    handle.setSession(session);
+  } catch (err) {
+    if (err.code !== 'ERR_INVALID_ARG_VALUE') throw err;
+  }
+}
+
+// The methods that only ask the session: null without a handle, as Node's
+// proxies to its handle.
+function proxy(name) {
+  return function() {
+    return this._handle ? this._handle[name]() : null;
+  };
+}
 
 const methods = {
   getPeerCertificate(detailed) {
@@ -43,21 +95,18 @@ const methods = {
   },
 
   getProtocol() {
-    return this._handle ? this._handle.getProtocol() : null;
+    if (!this._handle) return null;
+    return hasSession(this) ? this._handle.getProtocol() : protocolBeforeStart();
   },
 
-  isSessionReused() {
-    return this._handle ? this._handle.isSessionReused() : false;
-  },
+  isSessionReused: proxy('isSessionReused'),
 
   getSession() {
-    if (!this._handle || !this._handle.getSession) return undefined;
+    if (!this._handle) return null;
     return wrapSession(this._handle.getSession(), sessionOptions(this));
   },
 
-  getTLSTicket() {
-    return this._handle && this._handle.getTLSTicket ? this._handle.getTLSTicket() : undefined;
-  },
+  getTLSTicket: proxy('getTLSTicket'),
 
   // Node's internal method some code calls before destroy(): the TLS
   // state goes with the socket's handle here.
@@ -65,27 +114,32 @@ const methods = {
     this.ssl = null;
   },
 
-  // The largest record this side sends; false unless 512 to 16384.
+  // The largest record this side sends; false unless 512 to 16384. Without
+  // a handle, the built-in's TypeError (it reads the missing handle).
   setMaxSendFragment(size) {
     if (typeof size !== 'number') throw new ERR_INVALID_ARG_TYPE('size', 'number', size);
     if (!Number.isInteger(size)) throw new ERR_OUT_OF_RANGE('size', 'an integer', size);
     if (size < -(2 ** 31) || size > 2 ** 31 - 1) {
       throw new ERR_OUT_OF_RANGE('size', '>= -2147483648 && <= 2147483647', size);
     }
-    return this._handle ? this._handle.setMaxSendFragment(size) : false;
+    requireHandle(this, 'setMaxSendFragment');
+    if (!hasSession(this)) {
+      if (size < 512 || size > 16384) return false;
+      this[kMaxSendFragment] = size;
+      return true;
+    }
+    return this._handle.setMaxSendFragment(size);
   },
 
   enableTrace() {
-    if (this._handle) this._handle.enableTrace();
+    if (!this._handle) return null;
+    this._handle.enableTrace();
+    return undefined;
   },
 
-  getFinished() {
-    return this._handle ? this._handle.getFinished() : undefined;
-  },
+  getFinished: proxy('getFinished'),
 
-  getPeerFinished() {
-    return this._handle ? this._handle.getPeerFinished() : undefined;
-  },
+  getPeerFinished: proxy('getPeerFinished'),
 
   exportKeyingMaterial(length, label, context) {
     if (typeof length !== 'number') throw new ERR_INVALID_ARG_TYPE('length', 'number', length);
@@ -103,10 +157,17 @@ const methods = {
 
   getEphemeralKeyInfo() {
     if (!this._handle) return null;
-    const info = this._handle.getEphemeralKeyInfo();
+    if (this._tlsOptions.isServer) return hasSession(this) ? this._handle.getEphemeralKeyInfo() : null;
+    const info = hasSession(this) ? this._handle.getEphemeralKeyInfo() : {};
     // A group known only by name (a hybrid such as X25519MLKEM768) is
     // reported from Node 24 on; before, such a key exchange reads as none.
     if (info && info.type === 'TLSGroup' && !reportsNamedGroups) return {};
+    // A client that exchanged no key (yet, or none: RSA key transport) reads
+    // {}, and from Node 24 on a key of no type (Node 24's own crashes when
+    // asked before its handshake started).
+    if (reportsNamedGroups && info && Object.keys(info).length === 0) {
+      return { type: undefined, name: undefined, size: undefined };
+    }
     return info;
   },
 
@@ -122,7 +183,7 @@ const methods = {
     if (callback !== undefined && typeof callback !== 'function') {
       throw new ERR_INVALID_ARG_TYPE('callback', 'function', callback);
     }
-    if (this.destroyed) return false;
+    if (this.destroyed) return undefined;
     const opts = this._tlsOptions;
     const requestCert = options.requestCert !== undefined ?
       !!options.requestCert : !!opts.requestCert;
@@ -133,24 +194,29 @@ const methods = {
       opts.requestCert = requestCert;
       opts.rejectUnauthorized = rejectUnauthorized;
     }
+    // As Node's: an empty write on either side of the request (on an ended
+    // socket, the stream's error).
+    this.write('');
     try {
       this._handle.renegotiate();
     } catch (err) {
       if (callback) process.nextTick(callback, err);
       return false;
     }
+    this.write('');
     if (callback) this.once('secure', () => callback(null));
     return true;
   },
 
-  // Offers a saved session on the next handshake of this socket.
+  // Offers a saved session on the next handshake of this socket (kept
+  // until the native session is set up, as it is only once connected).
   setSession(session) {
     if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+    const offer = sessionForReuse(session, sessionOptions(this));
+    if (offer === undefined) return;
+    requireHandle(this, 'setSession');
     this[kSessionToOffer] = session;
-    if (this._handle && this[kSessionApplicable]()) {
-      const offer = sessionForReuse(session, sessionOptions(this));
-      if (offer !== undefined) this._handle.setSession(offer);
-    }
+    if (this[kSessionApplicable]()) offerSession(this._handle, offer);
   },
 };
 
@@ -158,6 +224,15 @@ const methods = {
 // TLSSocket's own.
 function sessionOptions(socket) {
   return socket[kOptions] || socket._tlsOptions;
+}
+
+// Called once the native session is set up: what was asked of it before.
+function applyToSession(socket) {
+  const size = socket[kMaxSendFragment];
+  if (size !== undefined) {
+    socket[kMaxSendFragment] = undefined;
+    socket._handle.setMaxSendFragment(size);
+  }
 }
 
 function install(TLSSocket) {
@@ -168,4 +243,4 @@ function install(TLSSocket) {
   }
 }
 
-module.exports = { install };
+module.exports = { install, applyToSession, offerSession, requireHandle };
