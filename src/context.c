@@ -257,8 +257,8 @@ static napi_value context_add_root_certs(napi_env env,
 /* setAllowPartialTrustChain(): an intermediate among the trusted
  * certificates is a trust anchor of its own (X509_V_FLAG_PARTIAL_CHAIN),
  * on a store of this context's own. */
-static napi_value context_set_allow_partial_trust_chain(napi_env env,
-                                                        napi_callback_info info) {
+static napi_value
+context_set_allow_partial_trust_chain(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
   context_t *c = context_unwrap(env, self);
   X509_STORE *store;
@@ -298,7 +298,8 @@ static napi_value context_set_certificate_compression(napi_env env,
       return util_undefined(env);
     }
     if (count > 3)
-      return util_throw_type(env, "ERR_INVALID_ARG_VALUE", "at most 3 algorithms");
+      return util_throw_type(env, "ERR_INVALID_ARG_VALUE",
+                             "at most 3 algorithms");
     for (size_t i = 0; i < count; i++)
       algs[i] = (int)((packed >> (8 * (i + 1))) & 0xff);
     SSL_CTX_clear_options(c->ctx, both);
@@ -552,7 +553,8 @@ napi_value context_define(napi_env env) {
       METHOD("setCert", context_set_cert),
       METHOD("addCACert", context_add_ca_cert),
       METHOD("addRootCerts", context_add_root_certs),
-      METHOD("setAllowPartialTrustChain", context_set_allow_partial_trust_chain),
+      METHOD("setAllowPartialTrustChain",
+             context_set_allow_partial_trust_chain),
       METHOD("setCertificateCompression", context_set_certificate_compression),
       METHOD("setCiphers", context_set_ciphers),
       METHOD("setCipherSuites", context_set_cipher_suites),

@@ -28,7 +28,8 @@ static napi_value throw_pkcs12_error(napi_env env) {
 
   ERR_clear_error();
   if (ERR_GET_REASON(err) == ERR_R_UNSUPPORTED)
-    return util_throw(env, "ERR_CRYPTO_UNSUPPORTED_OPERATION", "Unsupported PKCS12 PFX data");
+    return util_throw(env, "ERR_CRYPTO_UNSUPPORTED_OPERATION",
+                      "Unsupported PKCS12 PFX data");
   napi_throw_error(env, NULL, reason != NULL ? reason : "Unknown error");
   return NULL;
 }

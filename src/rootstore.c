@@ -51,7 +51,8 @@ static X509_STORE *build_store(napi_env env, napi_value list, int use_system) {
   X509_STORE *store;
 
   if (napi_get_array_length(env, list, &count) != napi_ok) {
-    util_throw_type(env, "ERR_INVALID_ARG_TYPE", "root certificates must be an array");
+    util_throw_type(env, "ERR_INVALID_ARG_TYPE",
+                    "root certificates must be an array");
     return NULL;
   }
   store = X509_STORE_new();
@@ -94,7 +95,8 @@ napi_value root_store_init(napi_env env, napi_callback_info info) {
     store = build_store(env, argv[0], util_get_bool(env, argv[1]));
     if (store == NULL)
       return NULL;
-    if (napi_create_external(env, store, store_finalize, NULL, &external) != napi_ok) {
+    if (napi_create_external(env, store, store_finalize, NULL, &external) !=
+        napi_ok) {
       X509_STORE_free(store);
       return NULL;
     }
