@@ -1,11 +1,17 @@
 'use strict';
-// Opens and closes connections in rounds (uvtls server and client in this
+// Opens and closes connections in rounds (server and client in this
 // process) and prints memory after each round, for test/churn.test.js.
-// Run with --expose-gc. Usage: node --expose-gc churn.js ROUNDS PER_ROUND
+// Run with --expose-gc. Usage:
+//   node --expose-gc churn.js ROUNDS PER_ROUND [--builtin] [--resume]
+// --builtin runs Node's own tls (the reference); --resume makes every
+// connection resume the session the previous one received (one session
+// per worker, each connection offering the last ticket it was given).
 
 const path = require('path');
 const fs = require('fs');
-const tls = require(path.join(__dirname, '..', '..'));
+const builtin = process.argv.includes('--builtin');
+const resume = process.argv.includes('--resume');
+const tls = builtin ? require('tls') : require(path.join(__dirname, '..', '..'));
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const read = (name) => fs.readFileSync(path.join(fixtures, name));
@@ -19,10 +25,18 @@ const server = tls.createServer({ key: read('server.key'), cert: read('server.pe
 });
 const clientContext = tls.createSecureContext({ ca: read('ca.pem') });
 
-function once(port) {
+let resumed = 0;
+
+// One connection; `state.session` is the session to offer and receives
+// the next one.
+function once(port, state) {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost',
-                                 secureContext: clientContext }, () => socket.write('ping'));
+                                 secureContext: clientContext, session: state.session }, () => {
+      if (socket.isSessionReused()) resumed++;
+      socket.write('ping');
+    });
+    if (resume) socket.on('session', (session) => { state.session = session; });
     let got = '';
     socket.setEncoding('utf8');
     socket.on('data', (d) => { got += d; });
@@ -31,15 +45,17 @@ function once(port) {
   });
 }
 
+const workers = Array.from({ length: inFlight }, () => ({ session: undefined }));
+
 async function round(port) {
   let next = 0;
-  async function worker() {
+  async function worker(state) {
     while (next < perRound) {
       next++;
-      await once(port);
+      await once(port, state);
     }
   }
-  await Promise.all(Array.from({ length: inFlight }, worker));
+  await Promise.all(workers.map(worker));
 }
 
 function collect() {
@@ -51,12 +67,15 @@ function collect() {
 
 // Collects until the count of native connections stops falling: freeing
 // them waits on collection and finalizers, whose timing varies.
+function nativeStats() {
+  return builtin ? { connections: 0, openHandles: 0 } : require('../../lib/native').stats();
+}
+
 async function settle() {
-  const native = require('../../lib/native');
   let last = -1;
   for (let i = 0; i < 20; i++) {
     await collect();
-    const now = native.stats().connections;
+    const now = nativeStats().connections;
     if (now === last) return;
     last = now;
   }
@@ -69,9 +88,9 @@ server.listen(0, '127.0.0.1', async () => {
       await round(port);
       await settle();
       const m = process.memoryUsage();
-      const native = require('../../lib/native').stats();
-      process.stdout.write(`${JSON.stringify({ round: i, rss: m.rss, heapUsed: m.heapUsed,
-                                               external: m.external, ...native })}\n`);
+      process.stdout.write(`${JSON.stringify({ round: i, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal,
+                                               external: m.external, resumed,
+                                               ...nativeStats() })}\n`);
     }
   } catch (err) {
     process.stdout.write(`${JSON.stringify({ error: String(err) })}\n`);
