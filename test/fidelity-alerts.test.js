@@ -71,7 +71,7 @@ function knownDifference(level, description, after) {
   // ("reason(1255)"): the built-in drops the error (its error object
   // needs a reason) and waits for the end of the stream: ECONNRESET then.
   if (level === FATAL && description === 255) {
-    return 'src/connection.c: an OpenSSL error without a reason string is not reported; the end of the stream is';
+    return { where: 'src/connection.c: an OpenSSL error without a reason string is the end of the stream', choice: true };
   }
   if (description !== 0) return null;
   // The built-in treats a close_notify in the handshake as the end of the
@@ -83,7 +83,22 @@ function knownDifference(level, description, after) {
   }
   // A fatal close_notify with the connection left open: the built-in waits
   // for more bytes or the end of the stream, then says ECONNRESET.
-  return 'src/connection.c: a fatal close_notify in the handshake is the end of the stream too';
+  return { where: 'src/connection.c: a fatal close_notify in the handshake is the end of the stream too', choice: true };
+}
+
+// Where uvtls means to differ (README): an alert the built-in drops (a
+// fatal close_notify, a fatal alert OpenSSL has no name for) while the
+// connection stays open leaves the built-in client waiting for the end of
+// the stream; uvtls takes it for the end of the stream at once, with the
+// error the built-in gives then.
+function endsAtOnce(actual, expected, port) {
+  if (expected.error !== null || expected.events.length !== 0) return false;
+  assert.deepStrictEqual(actual.events, ['end', 'error', 'close']);
+  assert.strictEqual(actual.error.code, 'ECONNRESET');
+  assert.strictEqual(actual.error.message,
+                     'Client network socket disconnected before secure TLS connection was established');
+  assert.strictEqual(actual.error.own.port[1], port);
+  return true;
 }
 
 async function compare(test, port, what, known, ms) {
@@ -92,6 +107,11 @@ async function compare(test, port, what, known, ms) {
   try {
     assert.deepStrictEqual(actual, expected, what);
   } catch (err) {
+    try {
+      if (known && known.choice && endsAtOnce(actual, expected, port)) return expected;
+    } catch {
+      // not the choice either
+    }
     if (known) test.skip();
     throw err;
   }
