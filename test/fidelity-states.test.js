@@ -35,6 +35,29 @@ async function peerServer() {
   return listening(server);
 }
 
+// The states a connected socket of either side is taken to by its own
+// end() or destroy().
+function statesAfterConnected(connected) {
+  return {
+    'after end()': async (impl) => {
+      const socket = await connected(impl);
+      socket.end();
+      return socket;
+    },
+    'after destroy()': async (impl) => {
+      const socket = await connected(impl);
+      socket.destroy();
+      return socket;
+    },
+    'closed': async (impl) => {
+      const socket = await connected(impl);
+      socket.destroy();
+      await waitEvent(socket, 'close');
+      return socket;
+    },
+  };
+}
+
 // Client states: each resolves with a uvtls or built-in client socket in
 // that state (probe runs at once, in the same tick).
 const CLIENT_STATES = {
@@ -57,11 +80,6 @@ const CLIENT_STATES = {
     await waitEvent(socket, 'secureConnect');
     return socket;
   },
-  'after end()': async (impl) => {
-    const socket = await CLIENT_STATES.connected(impl);
-    socket.end();
-    return socket;
-  },
   'ended by the peer': async (impl) => {
     const socket = await CLIENT_STATES.connected(impl);
     socket.write('please end');
@@ -69,17 +87,7 @@ const CLIENT_STATES = {
     await waitEvent(socket, 'end');
     return socket;
   },
-  'after destroy()': async (impl) => {
-    const socket = await CLIENT_STATES.connected(impl);
-    socket.destroy();
-    return socket;
-  },
-  'closed': async (impl) => {
-    const socket = await CLIENT_STATES.connected(impl);
-    socket.destroy();
-    await waitEvent(socket, 'close');
-    return socket;
-  },
+  ...statesAfterConnected((impl) => CLIENT_STATES.connected(impl)),
   'failed verification, closed': async (impl) => {
     const socket = impl.connect({ ...clientOptions, ca: fx.otherCa, port: await peerServer() });
     await waitEvent(socket, 'error');
@@ -119,11 +127,6 @@ const SERVER_STATES = {
     const [socket] = await waitEvent(server, 'secureConnection');
     return socket;
   },
-  'after end()': async (impl) => {
-    const socket = await SERVER_STATES.connected(impl);
-    socket.end();
-    return socket;
-  },
   'ended by the peer': async (impl) => {
     const { server, client } = await serverOf(impl);
     const [socket] = await waitEvent(server, 'secureConnection');
@@ -132,17 +135,7 @@ const SERVER_STATES = {
     await waitEvent(socket, 'end');
     return socket;
   },
-  'after destroy()': async (impl) => {
-    const socket = await SERVER_STATES.connected(impl);
-    socket.destroy();
-    return socket;
-  },
-  'closed': async (impl) => {
-    const socket = await SERVER_STATES.connected(impl);
-    socket.destroy();
-    await waitEvent(socket, 'close');
-    return socket;
-  },
+  ...statesAfterConnected((impl) => SERVER_STATES.connected(impl)),
 };
 
 // An outcome in a line: an error by its kind, code and message.
