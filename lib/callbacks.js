@@ -34,7 +34,7 @@ const {
   kOptions,
 } = require('./symbols');
 
-const { UV_ENOTCONN } = require('./native').constants;
+const { constants: { UV_ENOTCONN }, plainBuffer } = require('./native');
 
 const callbacks = {
   onconnect(status) {
@@ -56,7 +56,14 @@ const callbacks = {
       socket.destroy();
       return false;
     }
-    if (length !== chunk.length) chunk = chunk.subarray(0, length);
+    if (chunk === plainBuffer) {
+      // The native side's shared buffer: copied out before it is reused.
+      const copy = Buffer.allocUnsafe(length);
+      plainBuffer.copy(copy, 0, 0, length);
+      chunk = copy;
+    } else if (length !== chunk.length) {
+      chunk = chunk.subarray(0, length);
+    }
     socket[kBytesRead] += chunk.length;
     socket._unrefTimer();
     if (hasOnread(socket)) return deliverOnread(socket, chunk);

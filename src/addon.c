@@ -176,8 +176,9 @@ static void instance_free(napi_env env, void *data, void *hint) {
   }
   if (inst->connection_ctor != NULL)
     napi_delete_reference(env, inst->connection_ctor);
+  if (inst->plain_ref != NULL)
+    napi_delete_reference(env, inst->plain_ref);
   session_cache_clear(&inst->sessions);
-  free(inst->plain_buf);
   free(inst);
 }
 
@@ -189,9 +190,7 @@ static instance_t *instance_new(napi_env env) {
   inst->env = env;
   inst->thread = uv_thread_self();
   inst->live.next = inst->live.prev = &inst->live;
-  inst->plain_buf = malloc(PLAIN_CHUNK);
-  if (inst->plain_buf == NULL ||
-      napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
+  if (napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
     instance_free(env, inst, NULL);
     return NULL;
   }
@@ -210,6 +209,21 @@ static int check_openssl(napi_env env) {
            OPENSSL_VERSION_MAJOR, running, OpenSSL_version(OPENSSL_VERSION));
   util_throw(env, "ERR_UVTLS_OPENSSL_MISMATCH", msg);
   return 0;
+}
+
+static napi_status set_plain_buffer(napi_env env, instance_t *inst,
+                                    napi_value exports) {
+  napi_value buffer;
+  void *data;
+  napi_status st = napi_create_buffer(env, PLAIN_CHUNK, &data, &buffer);
+
+  if (st == napi_ok)
+    st = napi_create_reference(env, buffer, 1, &inst->plain_ref);
+  if (st == napi_ok)
+    st = napi_set_named_property(env, exports, "plainBuffer", buffer);
+  if (st == napi_ok)
+    inst->plain_buf = data;
+  return st;
 }
 
 static void set_class(napi_env env, napi_value exports, const char *name,
@@ -280,6 +294,7 @@ static napi_value init(napi_env env, napi_value exports) {
   util_set_string(env, exports, "opensslVersion",
                   OpenSSL_version(OPENSSL_VERSION));
   NAPI_CALL(env, set_constants(env, exports));
+  NAPI_CALL(env, set_plain_buffer(env, inst, exports));
   return exports;
 }
 

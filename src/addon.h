@@ -59,7 +59,12 @@ typedef struct instance {
   uv_thread_t thread; /* the loop's: the only one that may call JavaScript */
   napi_ref callbacks[CB_COUNT];
   napi_ref connection_ctor;
-  char *plain_buf; /* plaintext out of OpenSSL, shared by the connections */
+  /* Plaintext out of OpenSSL, shared by the connections: the memory of a
+   * Buffer JavaScript also holds (binding.plainBuffer), so that a small
+   * chunk reaches it as (plainBuffer, length) and is copied into pooled
+   * memory there, cheaper than a Buffer of its own made here. */
+  char *plain_buf;
+  napi_ref plain_ref;
   int plain_busy;
   live_handle_t live; /* list head */
   int live_count;

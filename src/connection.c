@@ -163,7 +163,9 @@ void connection_deliver(connection_t *c) {
         inst->carrying_data++;
       }
       napi_value args[2];
-      if (chunk == NULL)
+      if (chunk == NULL && !own_buf)
+        napi_get_reference_value(c->env, inst->plain_ref, &chunk);
+      else if (chunk == NULL)
         chunk = util_buffer_copy(c->env, buf, filled);
       args[0] = chunk;
       args[1] = util_int(c->env, (int64_t)filled);

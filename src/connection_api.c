@@ -401,12 +401,19 @@ static napi_value connection_write(napi_env env, napi_callback_info info) {
   return write_result(c, session_write(&c->session, data, len));
 }
 
-/* writev(array of buffers): every chunk encrypted, then one send. */
+/* Small chunks of one writev() are gathered into records of up to this
+ * size, as one write of their concatenation would make them. */
+#define WRITEV_STAGE (16 * 1024)
+
+/* writev(array of buffers): the chunks encrypted as one stream of bytes
+ * (small ones share a record), then one send. */
 static napi_value connection_writev(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1, argv, self);
   THIS_CONNECTION(env, self, c);
   session_status_t st = SESSION_OK;
   uint32_t count = 0;
+  char stage[WRITEV_STAGE];
+  size_t staged = 0;
 
   if (!connection_alive(c) || !c->has_session || !c->session.handshake_done)
     return util_int(env, UV_EPIPE);
@@ -418,8 +425,21 @@ static napi_value connection_writev(napi_env env, napi_callback_info info) {
     NAPI_CALL(env, napi_get_element(env, argv[0], i, &item));
     if (!util_get_bytes(env, item, &data, &len))
       return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected Buffers");
-    st = session_write(&c->session, data, len);
+    if (staged + len > WRITEV_STAGE && staged > 0) {
+      st = session_write(&c->session, stage, staged);
+      staged = 0;
+    }
+    if (st != SESSION_OK)
+      break;
+    if (len >= WRITEV_STAGE) {
+      st = session_write(&c->session, data, len);
+    } else {
+      memcpy(stage + staged, data, len);
+      staged += len;
+    }
   }
+  if (st == SESSION_OK && staged > 0)
+    st = session_write(&c->session, stage, staged);
   return write_result(c, st);
 }
 
