@@ -202,7 +202,15 @@ void connection_deliver(connection_t *c) {
 static int after_step(connection_t *c, session_status_t st) {
   if (!connection_alive(c))
     return 0;
-  if (st == SESSION_ERROR || st == SESSION_CLOSED) {
+  /* A close_notify, or an alert OpenSSL has no name for, ends the stream
+   * in the handshake: the error is the one for a peer that hangs up. */
+  if (st == SESSION_CLOSED || (st == SESSION_ERROR && errors_queue_unnamed())) {
+    ERR_clear_error();
+    connection_flush(c, 0);
+    deliver_end(c);
+    return 0;
+  }
+  if (st == SESSION_ERROR) {
     connection_fail_tls(c);
     return 0;
   }

@@ -68,16 +68,19 @@ typedef struct error_text {
   size_t len;
 } error_text_t;
 
-static int append_error_line(const char *str, size_t len, void *u) {
+/* Keeps the first line ERR_print_errors_cb() prints and stops it there:
+ * OpenSSL 3.5 queues a "record layer failure" after the error that made
+ * the record layer fail, and the message is that first error alone. */
+static int keep_first_line(const char *str, size_t len, void *u) {
   error_text_t *text = u;
-  size_t room = sizeof(text->buf) - 1 - text->len;
+  size_t room = sizeof(text->buf) - 1;
 
   if (len > room)
     len = room;
-  memcpy(text->buf + text->len, str, len);
-  text->len += len;
-  text->buf[text->len] = '\0';
-  return 1;
+  memcpy(text->buf, str, len);
+  text->len = len;
+  text->buf[len] = '\0';
+  return 0;
 }
 
 /* Sets library, reason and code from one queued error. */
@@ -132,7 +135,7 @@ napi_value errors_from_queue(napi_env env, const char *fallback) {
   return error;
 }
 
-/* TLS errors: every queued error printed, the first one's code. */
+/* TLS errors: the oldest queued error, printed as OpenSSL prints it. */
 napi_value errors_tls_from_queue(napi_env env, const char *fallback) {
   unsigned long err = ERR_peek_error();
   error_text_t text;
@@ -142,11 +145,17 @@ napi_value errors_tls_from_queue(napi_env env, const char *fallback) {
     return plain_error(env, fallback);
   text.len = 0;
   text.buf[0] = '\0';
-  ERR_print_errors_cb(append_error_line, &text);
+  ERR_print_errors_cb(keep_first_line, &text);
   error = plain_error(env, text.buf);
   decorate(env, error, err);
   ERR_clear_error();
   return error;
+}
+
+int errors_queue_unnamed(void) {
+  unsigned long err = ERR_peek_error();
+
+  return err != 0 && ERR_reason_error_string(err) == NULL;
 }
 
 napi_value errors_throw_queue(napi_env env, const char *fallback) {

@@ -14,6 +14,10 @@ napi_value errors_from_queue(napi_env env, const char *fallback);
  * error, one line each, as OpenSSL prints them. */
 napi_value errors_tls_from_queue(napi_env env, const char *fallback);
 
+/* Whether the oldest queued error has no reason string (an alert OpenSSL
+ * has no name for, such as a fatal close_notify). */
+int errors_queue_unnamed(void);
+
 /* Throws errors_from_queue(); returns NULL for use as a callback result. */
 napi_value errors_throw_queue(napi_env env, const char *fallback);
 
