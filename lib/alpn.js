@@ -6,19 +6,26 @@ const { Buffer } = require('buffer');
 const { codes: { ERR_OUT_OF_RANGE, ERR_TLS_ALPN_CALLBACK_INVALID_RESULT } } =
   require('./errors');
 
+// Each name's length, then the name written as a string: the same
+// Buffer calls as Node's, so that a bad entry fails with the same error
+// (a Buffer in the array too).
 function toWire(protocols) {
-  const names = protocols.map((p, i) => {
-    const name = typeof p === 'string' ? Buffer.from(p) :
-      Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-    if (name.length > 255) {
+  const lengths = protocols.map((p, i) => {
+    const length = Buffer.byteLength(p);
+    if (length > 255) {
       throw new ERR_OUT_OF_RANGE(`The byte length of the protocol at index ${i} ` +
-                                 'exceeds the maximum length.', '<= 255', name.length, true);
+                                 'exceeds the maximum length.', '<= 255', length, true);
     }
-    return name;
+    return length;
   });
-  const parts = [];
-  for (const name of names) parts.push(Buffer.from([name.length]), name);
-  return Buffer.concat(parts);
+  const wire = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + 1 + length, 0));
+  let offset = 0;
+  for (let i = 0; i < protocols.length; i++) {
+    wire[offset++] = lengths[i];
+    wire.write(protocols[i], offset);
+    offset += lengths[i];
+  }
+  return wire;
 }
 
 // tls.convertALPNProtocols(protocols, out): sets out.ALPNProtocols.
@@ -30,6 +37,15 @@ function convertALPNProtocols(protocols, out) {
     out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
       protocols.byteOffset, protocols.byteOffset + protocols.byteLength));
   }
+}
+
+// A socket's ALPNProtocols in the wire format; anything else that is set
+// fails as the built-in's native setter does.
+function socketProtocols(protocols) {
+  const out = {};
+  convertALPNProtocols(protocols, out);
+  if (out.ALPNProtocols === undefined) throw new TypeError('Must give a Buffer as first argument');
+  return out.ALPNProtocols;
 }
 
 function fromWire(wire) {
@@ -58,4 +74,4 @@ function selectWithCallback(socket, callback, servername, offered) {
   return offset;
 }
 
-module.exports = { convertALPNProtocols, selectWithCallback };
+module.exports = { convertALPNProtocols, socketProtocols, selectWithCallback };

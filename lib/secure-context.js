@@ -105,7 +105,8 @@ class SecureContext {
       throw new ERR_INVALID_ARG_TYPE('secureOptions', 'number', secureOptions);
     }
     let min, max;
-    if (secureProtocol == null) {
+    // Node's native side reads a method name only from a string.
+    if (typeof secureProtocol !== 'string') {
       min = toVersion('minimum', minVersion, defaults.DEFAULT_MIN_VERSION);
       max = toVersion('maximum', maxVersion, defaults.DEFAULT_MAX_VERSION);
     } else {
@@ -306,7 +307,7 @@ function createSecureContext(options) {
   }
   const { honorCipherOrder, minVersion, maxVersion, secureProtocol } = options;
   let { secureOptions } = options;
-  if (secureProtocol != null && (minVersion != null || maxVersion != null)) {
+  if (secureProtocol && (minVersion != null || maxVersion != null)) {
     throw new ERR_TLS_PROTOCOL_VERSION_CONFLICT(
       minVersion != null ? minVersion : maxVersion, secureProtocol);
   }

@@ -2,8 +2,8 @@
 // tls.Server: a net.Server whose listening socket and accept loop are
 // native; each accepted connection arrives as a TLSSocket.
 
-const assert = require('assert');
 const { Buffer } = require('buffer');
+const builtinTls = require('./builtin');
 const net = require('net');
 const dns = require('dns');
 const crypto = require('crypto');
@@ -179,17 +179,19 @@ class Server extends net.Server {
     return this._sharedCreds.context.getTicketKeys();
   }
 
+  // Validated by the built-in's own method (its errors differ by release),
+  // which then hands the keys to this server's context.
   setTicketKeys(keys) {
-    if (!ArrayBuffer.isView(keys)) {
-      throw new ERR_INVALID_ARG_TYPE('buffer', ['Buffer', 'TypedArray', 'DataView'], keys);
-    }
-    if (keys.byteLength !== 48) {
-      throw new assert.AssertionError({
-        message: 'Session ticket keys must be a 48-byte buffer',
-      });
-    }
-    this._sharedCreds.context.setTicketKeys(
-      Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
+    const context = this._sharedCreds.context;
+    Reflect.apply(builtinTls.Server.prototype.setTicketKeys, {
+      _sharedCreds: {
+        context: {
+          setTicketKeys(k) {
+            context.setTicketKeys(Buffer.from(k.buffer, k.byteOffset, k.byteLength));
+          },
+        },
+      },
+    }, [keys]);
   }
 
   // A cluster worker's server sends these to the primary, which hands the

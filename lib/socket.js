@@ -23,7 +23,7 @@ const socketWrap = require('./socket-wrap');
 const { installAsyncId } = require('./handle');
 const { sessionForReuse } = require('./session-state');
 const { TRANSPORT_TCP } = socketWrap;
-const { convertALPNProtocols } = require('./alpn');
+const { socketProtocols } = require('./alpn');
 const {
   kOwner,
   kParent,
@@ -128,11 +128,7 @@ class TLSSocket extends net.Socket {
       this[kPskCallback] = tlsOptions.pskCallback;
     }
     this[kPendingSession] = null;
-    if (tlsOptions.ALPNProtocols) {
-      const out = {};
-      convertALPNProtocols(tlsOptions.ALPNProtocols, out);
-      this[kALPN] = out.ALPNProtocols || null;
-    }
+    if (tlsOptions.ALPNProtocols) this[kALPN] = socketProtocols(tlsOptions.ALPNProtocols);
     // Until the application has the socket, its errors are '_tlsError'
     // events, which a server turns into 'tlsClientError', as in Node.
     this.on('error', emitTLSError);
