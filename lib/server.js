@@ -44,6 +44,19 @@ function defaultSessionIdContext() {
     .digest('hex').slice(0, 32);
 }
 
+// The flags of the running Node's SNI patterns (from 22 on they ignore
+// case), read off its own addContext() once.
+let sniFlags;
+function sniPatternFlags() {
+  if (sniFlags === undefined) {
+    const probe = { _contexts: [] };
+    Reflect.apply(builtinTls.Server.prototype.addContext, probe,
+                  ['probe', builtinTls.createSecureContext()]);
+    sniFlags = probe._contexts[0][0].flags;
+  }
+  return sniFlags;
+}
+
 class Server extends net.Server {
   constructor(options, listener) {
     if (typeof options === 'function') {
@@ -170,7 +183,7 @@ class Server extends net.Server {
   addContext(servername, context) {
     if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
     const pattern = servername.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*');
-    const re = new RegExp(`^${pattern}$`);
+    const re = new RegExp(`^${pattern}$`, sniPatternFlags());
     const secureContext = isSecureContext(context) ? context : createSecureContext(context);
     this._contexts.push([re, secureContext.context]);
   }
@@ -411,6 +424,12 @@ function validatePort(port) {
     throw new ERR_SOCKET_BAD_PORT('options.port', port);
   }
   return +port;
+}
+
+// setOptions() (deprecated, DEP0122) went away in Node 24: a server has it
+// where the running Node's has it.
+if (typeof builtinTls.Server.prototype.setOptions !== 'function') {
+  delete Server.prototype.setOptions;
 }
 
 function createServer(options, listener) {

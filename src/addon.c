@@ -184,16 +184,19 @@ static void instance_free(napi_env env, void *data, void *hint) {
 
 static instance_t *instance_new(napi_env env) {
   instance_t *inst = calloc(1, sizeof(*inst));
+  const napi_node_version *version;
 
   if (inst == NULL)
     return NULL;
   inst->env = env;
   inst->thread = uv_thread_self();
   inst->live.next = inst->live.prev = &inst->live;
-  if (napi_get_uv_event_loop(env, &inst->loop) != napi_ok) {
+  if (napi_get_uv_event_loop(env, &inst->loop) != napi_ok ||
+      napi_get_node_version(env, &version) != napi_ok) {
     instance_free(env, inst, NULL);
     return NULL;
   }
+  inst->node_major = (int)version->major;
   return inst;
 }
 

@@ -72,6 +72,7 @@ typedef struct instance {
   int64_t carrying_data;    /* open connections that have delivered plaintext */
   int64_t offloaded;        /* handshake steps run on the thread pool */
   session_cache_t sessions; /* client sessions lately serialized */
+  int node_major; /* of the running Node, where its behaviour differs */
   int tearing_down;
   napi_async_cleanup_hook_handle cleanup_hook;
 } instance_t;

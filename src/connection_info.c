@@ -162,15 +162,18 @@ napi_value connection_get_servername(napi_env env, napi_callback_info info) {
   return name != NULL ? util_string(env, name) : util_bool(env, 0);
 }
 
-/* The verification verdict, as Node gives it: a peer without a certificate
- * counts as unverified, except under PSK and TLS 1.3 resumption. */
-static long verify_result(SSL *ssl) {
+/* The verification verdict, as the running Node gives it: a peer without a
+ * certificate counts as unverified, except under PSK and TLS 1.3
+ * resumption (on a server, only before Node 24). */
+static long verify_result(SSL *ssl, int strict) {
   X509 *peer = SSL_get0_peer_certificate(ssl);
   const SSL_CIPHER *cipher;
   SSL_SESSION *sess;
 
   if (peer != NULL)
     return SSL_get_verify_result(ssl);
+  if (strict)
+    return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
   cipher = SSL_get_current_cipher(ssl);
   sess = SSL_get_session(ssl);
   if ((cipher != NULL && SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk) ||
@@ -191,7 +194,8 @@ napi_value connection_verify_error(napi_env env, napi_callback_info info) {
 
   if (ssl == NULL)
     return null_value(env);
-  result = verify_result(ssl);
+  result =
+      verify_result(ssl, c->session.is_server && c->inst->node_major >= 24);
   if (result == X509_V_OK)
     return null_value(env);
   code = errors_verify_code(result);

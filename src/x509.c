@@ -27,7 +27,11 @@ static int is_self_issued(X509 *cert) {
 }
 
 /* What the peer sent, leaf first: a client's chain holds the leaf, a
- * server's does not. A new stack with its own references. */
+ * server's does not. A new stack with its own references.
+ *
+ * A resumed client session shows none: Node's client resumes from a
+ * serialized session, which keeps the server's certificate but not its
+ * chain, and reads the chain only. */
 static STACK_OF(X509) * peer_certs(SSL *ssl, int is_server) {
   STACK_OF(X509) *sent = SSL_get_peer_cert_chain(ssl);
   STACK_OF(X509) *certs = sk_X509_new_null();
@@ -35,6 +39,8 @@ static STACK_OF(X509) * peer_certs(SSL *ssl, int is_server) {
 
   if (certs == NULL)
     return NULL;
+  if (!is_server && SSL_session_reused(ssl))
+    return certs;
   if (leaf != NULL && X509_up_ref(leaf) == 1 && !sk_X509_push(certs, leaf))
     X509_free(leaf);
   for (int i = 0; sent != NULL && i < sk_X509_num(sent); i++) {
