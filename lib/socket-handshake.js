@@ -30,6 +30,21 @@ const {
   kStarted,
 } = require('./symbols');
 
+// From Node 24 a server catches what its newSession, resumeSession and
+// OCSPRequest listeners throw, as it always did for SNICallback.
+const catchesListeners = Number(process.versions.node.split('.')[0]) >= 24;
+
+// server.emit(...args), or with catchesListeners what a listener throws
+// handed to onThrow; returns whether there were listeners.
+function emitServer(server, onThrow, ...args) {
+  if (!catchesListeners) return server.emit(...args);
+  try {
+    return server.emit(...args);
+  } catch (err) {
+    return onThrow(err);
+  }
+}
+
 const methods = {
   // newSession: the handshake's completion waits for the application to
   // store the session.
@@ -48,7 +63,11 @@ const methods = {
       }
     };
     this._newSessionPending = true;
-    if (!server.emit('newSession', id, data, done)) done();
+    const onThrow = (err) => {
+      server.emit('error', err);
+      return false;
+    };
+    if (!emitServer(server, onThrow, 'newSession', id, data, done)) done();
   },
 
   // resumeSession: the handshake waits for the application's session.
@@ -63,7 +82,13 @@ const methods = {
       if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
       handle.loadSession(session ?? null);
     };
-    if (!server || !server.emit('resumeSession', id, onSession)) handle.loadSession(null);
+    const onThrow = (err) => {
+      onSession(err);
+      return true;
+    };
+    if (!server || !emitServer(server, onThrow, 'resumeSession', id, onSession)) {
+      handle.loadSession(null);
+    }
   },
 
   // A session can be offered once the TLS session exists and until the
@@ -82,17 +107,21 @@ const methods = {
       return;
     }
     let once = false;
-    this._SNICallback(servername, (err, context) => {
-      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-      once = true;
-      if (err) return this.destroy(err);
-      if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
-      const native = context ? context.context || context : undefined;
-      if (native !== undefined && !(native instanceof binding.SecureContext)) {
-        return this.destroy(new TypeError('Invalid SNI context'));
-      }
-      this[kRequestOCSP](handle, native, ocspRequested);
-    });
+    try {
+      this._SNICallback(servername, (err, context) => {
+        if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+        once = true;
+        if (err) return this.destroy(err);
+        if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
+        const native = context ? context.context || context : undefined;
+        if (native !== undefined && !(native instanceof binding.SecureContext)) {
+          return this.destroy(new TypeError('Invalid SNI context'));
+        }
+        this[kRequestOCSP](handle, native, ocspRequested);
+      });
+    } catch (err) {
+      this.destroy(err);
+    }
   },
 
   [kRequestOCSP](handle, context, ocspRequested) {
@@ -103,14 +132,16 @@ const methods = {
     }
     const served = context || this._tlsOptions.secureContext.context;
     let once = false;
-    server.emit('OCSPRequest', served.getCertificate(), served.getIssuer(), (err, response) => {
+    const onOCSP = (err, response) => {
       if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
       once = true;
       if (err) return this.destroy(err);
       if (this._handle !== handle) return this.destroy(new ERR_SOCKET_CLOSED());
       if (response) handle.setOCSPResponse(response);
       this[kCertCbDone](handle, context);
-    });
+    };
+    const onThrow = (err) => this.destroy(err);
+    emitServer(server, onThrow, 'OCSPRequest', served.getCertificate(), served.getIssuer(), onOCSP);
   },
 
   [kCertCbDone](handle, context) {

@@ -90,7 +90,11 @@ class TLSSocket extends net.Socket {
         throw new ERR_INVALID_ARG_TYPE('options.SNICallback', 'Function',
                                        tlsOptions.SNICallback);
       }
-      this._SNICallback = tlsOptions.SNICallback;
+      // As in Node: a server's own lookup only when it has contexts.
+      if (tlsOptions.SNICallback !== tlsOptions.defaultSNICallback ||
+          tlsOptions.server?._contexts.length) {
+        this._SNICallback = tlsOptions.SNICallback;
+      }
     }
     this.servername = null;
     this.alpnProtocol = null;
@@ -226,9 +230,7 @@ class TLSSocket extends net.Socket {
       }
       this._handle.enableTrace();
     }
-    if ((this._SNICallback &&
-        (opts.SNICallback !== opts.defaultSNICallback || opts.server?._contexts.length)) ||
-        (server && server.listenerCount('OCSPRequest') > 0)) {
+    if (this._SNICallback || (server && server.listenerCount('OCSPRequest') > 0)) {
       this._handle.enableCertCb();
     }
     if (tlsKeylog) {
