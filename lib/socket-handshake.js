@@ -56,6 +56,7 @@ const methods = {
       if (once) return;
       once = true;
       if (this._handle === null) return this.destroy(new ERR_SOCKET_CLOSED());
+      this._handle.newSessionDone();
       this._newSessionPending = false;
       if (this._securePending) {
         this._securePending = false;

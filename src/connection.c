@@ -9,6 +9,7 @@
 #include "context.h"
 #include "errors.h"
 #include "offload.h"
+#include "resumption.h"
 #include "util.h"
 
 static void on_connect(transport_t *t, int status);
@@ -57,7 +58,7 @@ int connection_flush(connection_t *c, int notify) {
 
   /* A JavaScript stream may feed or write back synchronously from inside
    * its write: the outer flush sends what that adds, in order. */
-  if (c->flushing)
+  if (c->flushing || c->holding_output)
     return 0;
   c->flushing = 1;
   while ((len = session_out_peek(&c->session, &data)) > 0) {
@@ -77,7 +78,10 @@ int connection_flush(connection_t *c, int notify) {
 void connection_update_reading(connection_t *c) {
   if (!connection_alive(c) || offload_busy(c))
     return;
-  if (c->ended || (c->session.handshake_done && !c->js_reading))
+  /* Waiting for 'newSession', the socket still reads: a peer that hangs up
+   * then is seen. */
+  if (c->ended ||
+      (c->session.handshake_done && !c->js_reading && !c->holding_output))
     transport_read_stop(&c->transport);
   else
     transport_read_start(&c->transport);
@@ -221,6 +225,9 @@ static int after_step(connection_t *c, session_status_t st) {
   /* The application sees the handshake before its last flight leaves:
    * a server that rejects the client's certificate sends no Finished. */
   connection_call(c, CB_ONHANDSHAKE, 0, NULL);
+  if (!connection_alive(c))
+    return 0;
+  resumption_emit_deferred(c);
   if (!connection_alive(c))
     return 0;
   connection_flush(c, 0);
@@ -410,6 +417,7 @@ static void connection_free(connection_t *c) {
   c->has_session = 0;
   free(c->alpn);
   SSL_SESSION_free(c->resumed);
+  resumption_drop_deferred(c);
   OPENSSL_free(c->ocsp_response);
   BIO_free(c->trace_bio); /* after the SSL that wrote to it */
   free(c);

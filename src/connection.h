@@ -39,8 +39,14 @@ typedef struct connection {
   int alpn_callback; /* a server's ALPNCallback chooses instead */
   int cert_cb;       /* CERT_CB_*: the server's certificate callback */
   int in_cert_cb;
-  int keylog;                   /* the application listens for key log lines */
-  int session_callbacks;        /* a server's newSession/resumeSession */
+  int keylog;            /* the application listens for key log lines */
+  int session_callbacks; /* a server's newSession/resumeSession */
+  int holding_output;    /* until 'newSession' is answered */
+  int shutdown_held;     /* shutdown() asked for meanwhile */
+  /* A TLS 1.3 server's sessions made with its tickets inside the handshake
+   * step, for 'newSession' once the handshake is reported. */
+  SSL_SESSION *deferred_sessions[4];
+  int deferred_count;
   int resume_state;             /* RESUME_*: the server's resumeSession */
   SSL_SESSION *resumed;         /* the session the application gave back */
   unsigned char *ocsp_response; /* a server's, until stapled */

@@ -235,6 +235,28 @@ static napi_value connection_enable_session_callbacks(napi_env env,
   return util_undefined(env);
 }
 
+/* newSessionDone(): the application stored the session; what was held
+ * goes out (from here, or at the end of the step under way). */
+static napi_value connection_new_session_done(napi_env env,
+                                              napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  c->holding_output = 0;
+  if (connection_alive(c) && c->has_session && !c->processing) {
+    connection_flush(c, 0);
+    connection_update_reading(c);
+  }
+  if (c->shutdown_held && connection_alive(c)) {
+    int r;
+    c->shutdown_held = 0;
+    if ((r = transport_shutdown(&c->transport)) < 0)
+      c->transport.cb->on_shutdown(&c->transport, r);
+  }
+  return util_undefined(env);
+}
+
 /* loadSession(buffer | null): the answer to 'resumeSession'. */
 static napi_value connection_load_session(napi_env env,
                                           napi_callback_info info) {
@@ -455,6 +477,11 @@ static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
     session_shutdown(&c->session);
     connection_flush(c, 0);
   }
+  /* The half-close follows what is held for 'newSession'. */
+  if (c->holding_output) {
+    c->shutdown_held = 1;
+    return util_int(env, 0);
+  }
   return util_int(env, transport_shutdown(&c->transport));
 }
 
@@ -602,6 +629,7 @@ napi_value connection_define(napi_env env) {
       METHOD("enableKeylogCallback", connection_enable_keylog),
       METHOD("enableSessionCallbacks", connection_enable_session_callbacks),
       METHOD("loadSession", connection_load_session),
+      METHOD("newSessionDone", connection_new_session_done),
       METHOD("requestOCSP", connection_request_ocsp),
       METHOD("enableTrace", connection_enable_trace),
       METHOD("setOCSPResponse", connection_set_ocsp_response),

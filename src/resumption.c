@@ -103,14 +103,27 @@ static napi_value client_session_to_js(connection_t *c, SSL_SESSION *sess) {
   return result;
 }
 
+/* A server's session for 'newSession': its ID and the session itself. */
+static void emit_new_session(connection_t *c, SSL_SESSION *sess) {
+  napi_value args[2];
+  const unsigned char *id;
+  unsigned int id_len = 0;
+
+  id = SSL_SESSION_get_id(sess, &id_len);
+  args[0] = util_buffer_copy(c->env, id, id_len);
+  args[1] = resumption_session_to_js(c->env, sess);
+  /* Nothing more reaches the client until the application stored the
+   * session (newSessionDone), so it cannot come back before that. */
+  c->holding_output = 1;
+  connection_call(c, CB_ONNEWSESSION, 2, args);
+}
+
 /* A new session: a client's (a TLS 1.3 ticket, or a TLS 1.2 session) goes
  * to 'session'; a server's, when the application keeps its own cache,
  * to 'newSession' with its ID. */
 static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
   connection_t *c = SSL_get_app_data(ssl);
-  napi_value args[2];
-  const unsigned char *id;
-  unsigned int id_len = 0;
+  napi_value args[1];
 
   if (c == NULL)
     return 0;
@@ -121,11 +134,36 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
   }
   if (!c->session_callbacks)
     return 0;
-  id = SSL_SESSION_get_id(sess, &id_len);
-  args[0] = util_buffer_copy(c->env, id, id_len);
-  args[1] = resumption_session_to_js(c->env, sess);
-  connection_call(c, CB_ONNEWSESSION, 2, args);
+  /* Made with the tickets of the step that completes a TLS 1.3 handshake:
+   * emitted once that handshake is reported, as Node reports it first. */
+  if (!c->session.handshake_done && SSL_version(ssl) == TLS1_3_VERSION &&
+      c->deferred_count < (int)ARRAY_SIZE(c->deferred_sessions) &&
+      SSL_SESSION_up_ref(sess) == 1) {
+    c->deferred_sessions[c->deferred_count++] = sess;
+    /* From Node 24 what the server sends waits from here on. */
+    if (c->inst->node_major >= 24)
+      c->holding_output = 1;
+    return 0;
+  }
+  emit_new_session(c, sess);
   return 0;
+}
+
+void resumption_emit_deferred(connection_t *c) {
+  for (int i = 0; i < c->deferred_count; i++) {
+    SSL_SESSION *sess = c->deferred_sessions[i];
+    c->deferred_sessions[i] = NULL;
+    if (connection_alive(c))
+      emit_new_session(c, sess);
+    SSL_SESSION_free(sess);
+  }
+  c->deferred_count = 0;
+}
+
+void resumption_drop_deferred(connection_t *c) {
+  for (int i = 0; i < c->deferred_count; i++)
+    SSL_SESSION_free(c->deferred_sessions[i]);
+  c->deferred_count = 0;
 }
 
 /* The ClientHello of a server that keeps its own session cache: a session

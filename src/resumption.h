@@ -22,4 +22,9 @@ struct connection;
  * NULL for none. The paused handshake is resumed by the caller. */
 int resumption_load_session(struct connection *c, const char *data, size_t len);
 
+/* Emits 'newSession' for the sessions a TLS 1.3 server made inside the
+ * handshake step that completed it (Node reports the handshake first). */
+void resumption_emit_deferred(struct connection *c);
+void resumption_drop_deferred(struct connection *c);
+
 #endif
