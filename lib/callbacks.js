@@ -36,6 +36,16 @@ const {
 
 const { constants: { UV_ENOTCONN }, plainBuffer } = require('./native');
 
+// A server socket's servername is the ClientHello's from the moment
+// OpenSSL has read it (Node sets it from its servername callback): given
+// before any callback that lets the application look.
+function syncServername(socket, handle) {
+  if (socket.servername === null && socket._tlsOptions.isServer) {
+    const name = handle.getServername();
+    if (name) socket.servername = name;
+  }
+}
+
 const callbacks = {
   onconnect(status) {
     const socket = this[kOwner];
@@ -161,6 +171,7 @@ const callbacks = {
   onpskserver(identity, maxPskLen) {
     const socket = this[kOwner];
     if (!socket) return undefined;
+    syncServername(socket, this);
     try {
       return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
     } catch (err) {
@@ -179,6 +190,7 @@ const callbacks = {
   onalpn(offered) {
     const socket = this[kOwner];
     if (!socket) return undefined;
+    syncServername(socket, this);
     try {
       return selectWithCallback(socket, socket._tlsOptions.ALPNCallback,
                                 this.getServername(), offered);
@@ -191,7 +203,9 @@ const callbacks = {
   // session ID to look up before the handshake goes on.
   onnewsession(id, data) {
     const socket = this[kOwner];
-    if (socket) socket[kOnNewSession](id, data);
+    if (!socket) return;
+    syncServername(socket, this);
+    socket[kOnNewSession](id, data);
   },
   onresumesession(id) {
     const socket = this[kOwner];
@@ -200,6 +214,7 @@ const callbacks = {
   onkeylog(line) {
     const socket = this[kOwner];
     if (!socket) return;
+    syncServername(socket, this);
     if (socket[kKeylogFile]) fs.appendFileSync(socket[kKeylogFile], line, { mode: 0o600 });
     if (socket._tlsOptions.isServer) socket._tlsOptions.server?.emit('keylog', line, socket);
     else socket.emit('keylog', line);

@@ -61,7 +61,7 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   SSL_CTX_set_session_cache_mode(
       c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
-  handshake_install(c->ctx);
+  handshake_install(c->ctx, instance_get(env)->node_major >= 22);
   if (!resumption_install(c->ctx)) {
     SSL_CTX_free(c->ctx);
     free(c);

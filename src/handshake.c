@@ -239,8 +239,19 @@ static void on_keylog(const SSL *ssl, const char *line) {
   connection_call(c, CB_ONKEYLOG, 1, &buf);
 }
 
-void handshake_install(SSL_CTX *ctx) {
+/* A server that has a servername callback acknowledges the client's SNI
+ * and keeps the name in the session, as Node's does from 22 on. */
+static int accept_servername(SSL *ssl, int *alert, void *arg) {
+  (void)ssl;
+  (void)alert;
+  (void)arg;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+void handshake_install(SSL_CTX *ctx, int acknowledge_sni) {
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
+  if (acknowledge_sni)
+    SSL_CTX_set_tlsext_servername_callback(ctx, accept_servername);
   SSL_CTX_set_keylog_callback(ctx, on_keylog);
   SSL_CTX_set_tlsext_status_cb(ctx, on_status);
   /* OpenSSL 3 refuses client renegotiation by default; Node allows it,

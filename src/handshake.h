@@ -10,7 +10,7 @@
 
 #include "connection.h"
 
-void handshake_install(SSL_CTX *ctx);
+void handshake_install(SSL_CTX *ctx, int acknowledge_sni);
 
 /* A server asks JavaScript (oncertcb) for the context to serve before it
  * answers the ClientHello. */

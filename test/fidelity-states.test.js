@@ -183,14 +183,8 @@ const CHOICES = [{
 // Differences whose fix lies in other files (the spec is pending until
 // they are gone; every other member is compared first).
 const KNOWN = [{
-  where: 'src/: a server socket\'s servername is known from the ClientHello on (Node sets it from its SNI callback)',
-  side: 'server', states: /^handshaking/, members: ['servername'],
-}, {
-  where: 'src/: a TLS 1.3 server is secure before its session tickets are made (Node: after)',
+  where: 'src/: a TLS 1.3 server\'s session in secureConnection holds its first ticket already (Node makes the tickets after the handler)',
   side: 'server', states: /^(connected|after end)/, members: ['getSession()'],
-}, {
-  where: 'src/: from Node 22 on, a server\'s session holds the SNI name of its ClientHello (Node pins it)',
-  side: 'server', states: nodeMajor >= 22 ? /^(handshaking|ended)/ : /^$/, members: ['getSession()'],
 }];
 
 describe('fidelity: methods and getters in every state', function() {
