@@ -95,8 +95,15 @@ static int use_context(SSL *ssl, SSL_CTX *ctx) {
   return 1;
 }
 
+/* From Node 22 an SNI context without a certificate is passed over: the
+ * handshake goes on with the server's own. */
+static int passed_over(const connection_t *c, SSL_CTX *ctx) {
+  return c->inst->node_major >= 22 && SSL_CTX_get0_certificate(ctx) == NULL;
+}
+
 int handshake_cert_done(connection_t *c, SSL_CTX *ctx) {
-  int ok = ctx == NULL || use_context(c->session.ssl, ctx);
+  int ok =
+      ctx == NULL || passed_over(c, ctx) || use_context(c->session.ssl, ctx);
 
   c->cert_cb = CERT_CB_DONE;
   return ok;

@@ -182,6 +182,20 @@ describe('fidelity: handshake listeners and resumed sessions', function() {
     }
   });
 
+  it('an SNICallback giving a context without a certificate', async function() {
+    const run = async (impl) => {
+      const log = [];
+      const server = impl.createServer({
+        SNICallback: (name, callback) => callback(null, impl.createSecureContext()),
+      }, () => log.push('secureConnection'));
+      server.on('tlsClientError', (err) => log.push(`tlsClientError ${err.code} ${err.message}`));
+      const port = await listen(server);
+      await converse(impl, port, { servername: 'any.name' }, log);
+      return log;
+    };
+    assert.deepStrictEqual(await run(uvtls), await run(builtin));
+  });
+
   describe('a newSession listener answering late', function() {
     for (const maxVersion of ['TLSv1.2', 'TLSv1.3']) {
       it(maxVersion, async function() {
