@@ -23,6 +23,7 @@ const {
   kStart,
 } = require('./symbols');
 const { TRANSPORT_TCP, TRANSPORT_PIPE } = require('./socket-wrap');
+const { validateAutoSelectFamily } = require('./validators');
 
 function dnsFamily(family) {
   if (family === 'IPv4') return 4;
@@ -49,19 +50,22 @@ const methods = {
       this._handle.connect(String(options.path));
       return;
     }
-    const port = options.port;
-    if ((typeof port !== 'number' && typeof port !== 'string') ||
-        (typeof port === 'string' && port.trim() === '') ||
-        +port !== (+port >>> 0) || +port > 0xFFFF) {
-      throw new ERR_SOCKET_BAD_PORT('Port', port);
-    }
-    const host = options.host || 'localhost';
+    // In net's order: the local address and port, the port, then
+    // autoSelectFamily.
     if (options.localAddress && !net.isIP(options.localAddress)) {
       throw new ERR_INVALID_IP_ADDRESS(options.localAddress);
     }
     if (options.localPort && typeof options.localPort !== 'number') {
       throw new ERR_INVALID_ARG_TYPE('options.localPort', 'number', options.localPort);
     }
+    const port = options.port;
+    if ((typeof port !== 'number' && typeof port !== 'string') ||
+        (typeof port === 'string' && port.trim() === '') ||
+        +port !== (+port >>> 0) || +port > 0xFFFF) {
+      throw new ERR_SOCKET_BAD_PORT('Port', port);
+    }
+    validateAutoSelectFamily(options);
+    const host = options.host || 'localhost';
     this[kAttach](unused || new binding.Connection(TRANSPORT_TCP));
     const family = net.isIP(host);
     if (family) {

@@ -65,6 +65,9 @@ const { UV_ENOTCONN, UV_ECANCELED, UV_EPIPE } = binding.constants;
 
 const kStartOnWrite = Symbol('kStartOnWrite');
 
+// From Node 24 a TLSSocket hands these to net.Socket, which validates them.
+const socketOptionsToNet = Number(process.versions.node.split('.')[0]) >= 24;
+
 class TLSSocket extends net.Socket {
   constructor(socket, options) {
     const tlsOptions = { ...options };
@@ -76,6 +79,11 @@ class TLSSocket extends net.Socket {
       allowHalfOpen: socket == null ? tlsOptions.allowHalfOpen : socket.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
       signal: tlsOptions.signal,
+      ...(socketOptionsToNet ? {
+        noDelay: tlsOptions.noDelay,
+        keepAlive: tlsOptions.keepAlive,
+        keepAliveInitialDelay: tlsOptions.keepAliveInitialDelay,
+      } : {}),
     });
     if (socket == null) setOnread(this, tlsOptions.onread);
     this._tlsOptions = tlsOptions;

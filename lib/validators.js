@@ -36,4 +36,20 @@ function validateServername(servername) {
   }
 }
 
-module.exports = { validateMinDHSize, validateServername };
+// connect()'s autoSelectFamily and autoSelectFamilyAttemptTimeout, checked
+// as net checks them (on every release).
+function validateAutoSelectFamily(options) {
+  const { autoSelectFamily, autoSelectFamilyAttemptTimeout: timeout } = options;
+  if (autoSelectFamily != null && typeof autoSelectFamily !== 'boolean') {
+    throw new ERR_INVALID_ARG_TYPE('options.autoSelectFamily', 'boolean', autoSelectFamily);
+  }
+  if (timeout == null) return;
+  const name = 'options.autoSelectFamilyAttemptTimeout';
+  if (typeof timeout !== 'number') throw new ERR_INVALID_ARG_TYPE(name, 'number', timeout);
+  if (!Number.isInteger(timeout)) throw new ERR_OUT_OF_RANGE(name, 'an integer', timeout);
+  if (timeout < 1 || timeout > 2147483647) {
+    throw new ERR_OUT_OF_RANGE(name, '>= 1 && <= 2147483647', timeout);
+  }
+}
+
+module.exports = { validateAutoSelectFamily, validateMinDHSize, validateServername };
