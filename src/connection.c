@@ -225,6 +225,8 @@ static int after_step(connection_t *c, session_status_t st) {
   /* The application sees the handshake before its last flight leaves:
    * a server that rejects the client's certificate sends no Finished. */
   connection_call(c, CB_ONHANDSHAKE, 0, NULL);
+  SSL_SESSION_free(c->secure_session);
+  c->secure_session = NULL;
   if (!connection_alive(c))
     return 0;
   resumption_emit_deferred(c);
@@ -417,6 +419,7 @@ static void connection_free(connection_t *c) {
   c->has_session = 0;
   free(c->alpn);
   SSL_SESSION_free(c->resumed);
+  SSL_SESSION_free(c->secure_session);
   resumption_drop_deferred(c);
   OPENSSL_free(c->ocsp_response);
   BIO_free(c->trace_bio); /* after the SSL that wrote to it */

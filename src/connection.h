@@ -47,6 +47,10 @@ typedef struct connection {
    * step, for 'newSession' once the handshake is reported. */
   SSL_SESSION *deferred_sessions[4];
   int deferred_count;
+  /* A TLS 1.3 server's session as it was when the handshake completed,
+   * before its tickets changed it: what getSession() gives while the
+   * handshake is being reported, as Node's does then. */
+  SSL_SESSION *secure_session;
   int resume_state;             /* RESUME_*: the server's resumeSession */
   SSL_SESSION *resumed;         /* the session the application gave back */
   unsigned char *ocsp_response; /* a server's, until stapled */

@@ -238,6 +238,8 @@ napi_value connection_get_session(napi_env env, napi_callback_info info) {
   SSL *ssl = ssl_of(c);
   SSL_SESSION *sess = ssl != NULL ? SSL_get_session(ssl) : NULL;
 
+  if (c->secure_session != NULL)
+    sess = c->secure_session;
   if (sess == NULL)
     return util_undefined(env);
   return resumption_session_to_js(env, sess);

@@ -42,6 +42,12 @@ SSL_CTX *context_from_value(napi_env env, napi_value v) {
   return c != NULL ? c->ctx : NULL;
 }
 
+/* Node 22 to 25 acknowledge every client's SNI (and keep the name in the
+ * session); Node 20 and 26 only when an SNI context serves it. */
+static int acknowledges_sni(int node_major) {
+  return node_major >= 22 && node_major < 26;
+}
+
 /* new SecureContext(minVersion, maxVersion) */
 static napi_value context_new(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 2, argv, self);
@@ -61,7 +67,7 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   SSL_CTX_set_session_cache_mode(
       c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
-  handshake_install(c->ctx, instance_get(env)->node_major >= 22);
+  handshake_install(c->ctx, acknowledges_sni(instance_get(env)->node_major));
   if (!resumption_install(c->ctx)) {
     SSL_CTX_free(c->ctx);
     free(c);

@@ -174,6 +174,10 @@ static void on_info(const SSL *ssl, int where, int ret) {
   napi_value now;
 
   (void)ret;
+  if (c != NULL && (where & SSL_CB_HANDSHAKE_DONE) && c->session.is_server &&
+      !c->session.handshake_done && c->secure_session == NULL &&
+      SSL_version(ssl) == TLS1_3_VERSION)
+    c->secure_session = SSL_SESSION_dup(SSL_get0_session(ssl));
   if (c == NULL || !c->session.handshake_done)
     return;
   if ((where & SSL_CB_HANDSHAKE_START) && c->session.is_server) {
@@ -247,7 +251,7 @@ static void on_keylog(const SSL *ssl, const char *line) {
 }
 
 /* A server that has a servername callback acknowledges the client's SNI
- * and keeps the name in the session, as Node's does from 22 on. */
+ * and keeps the name in the session. */
 static int accept_servername(SSL *ssl, int *alert, void *arg) {
   (void)ssl;
   (void)alert;

@@ -180,13 +180,6 @@ const CHOICES = [{
   },
 }];
 
-// Differences whose fix lies in other files (the spec is pending until
-// they are gone; every other member is compared first).
-const KNOWN = [{
-  where: 'src/: a TLS 1.3 server\'s session in secureConnection holds its first ticket already (Node makes the tickets after the handler)',
-  side: 'server', states: /^(connected|after end)/, members: ['getSession()'],
-}];
-
 describe('fidelity: methods and getters in every state', function() {
   this.timeout(20000);
   afterEach(cleanup);
@@ -210,16 +203,13 @@ describe('fidelity: methods and getters in every state', function() {
           }
           const all = differences(actual, expected);
           const member = (d) => d.slice(0, d.indexOf(': '));
-          // A choice or a known difference covers its members where they differ.
+          // A choice covers its members where they differ.
           const chosen = CHOICES.filter((c) => c.states.test(state) &&
                                           all.some((d) => c.members.includes(member(d))));
-          const known = KNOWN.filter((k) => k.side === side && k.states.test(state) &&
-                                       all.some((d) => k.members.includes(member(d))));
-          const covered = new Set([...chosen, ...known].flatMap((c) => c.members));
+          const covered = new Set(chosen.flatMap((c) => c.members));
           const diff = all.filter((d) => !covered.has(member(d)));
           if (diff.length > 0) assert.fail(`${side}, ${state}:\n  ${diff.join('\n  ')}`);
           for (const choice of chosen) choice.check(actual);
-          if (known.length > 0) this.skip();
         });
       }
     });
