@@ -519,15 +519,17 @@ static napi_value context_get_ticket_keys(napi_env env,
                                           napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
   context_t *c = context_unwrap(env, self);
-  const unsigned char *keys;
+  unsigned char keys[TICKET_KEYS_LENGTH];
+  napi_value result;
 
   (void)argv;
   if (c == NULL)
     return NULL;
-  keys = resumption_ticket_keys(c->ctx);
-  if (keys == NULL)
+  if (!resumption_ticket_keys(c->ctx, keys))
     return util_undefined(env);
-  return util_buffer_copy(env, keys, TICKET_KEYS_LENGTH);
+  result = util_buffer_copy(env, keys, TICKET_KEYS_LENGTH);
+  OPENSSL_cleanse(keys, sizeof(keys));
+  return result;
 }
 
 /* getCertificate(): the context's own leaf, DER, or null. */

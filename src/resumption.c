@@ -12,46 +12,65 @@
 #include "util.h"
 
 /* The keys live with the SSL_CTX (ex data freed with it), not with the
- * JavaScript SecureContext, which may be collected first. */
+ * JavaScript SecureContext, which may be collected first. A handshake step
+ * on the thread pool reads them while setTicketKeys() may replace them on
+ * the loop's thread: every access copies them under the lock. */
+typedef struct ticket_keys {
+  uv_mutex_t lock;
+  unsigned char bytes[TICKET_KEYS_LENGTH];
+} ticket_keys_t;
+
 static int keys_index = -1;
 static uv_once_t keys_index_once = UV_ONCE_INIT;
 
 static void free_keys(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                       long argl, void *argp) {
+  ticket_keys_t *keys = ptr;
+
   (void)parent;
   (void)ad;
   (void)idx;
   (void)argl;
   (void)argp;
-  OPENSSL_clear_free(ptr, TICKET_KEYS_LENGTH);
+  if (keys == NULL)
+    return;
+  uv_mutex_destroy(&keys->lock);
+  OPENSSL_clear_free(keys, sizeof(*keys));
 }
 
 static void keys_index_init(void) {
   keys_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, free_keys);
 }
 
-const unsigned char *resumption_ticket_keys(SSL_CTX *ctx) {
-  return SSL_CTX_get_ex_data(ctx, keys_index);
+int resumption_ticket_keys(SSL_CTX *ctx, unsigned char *out) {
+  ticket_keys_t *keys = SSL_CTX_get_ex_data(ctx, keys_index);
+
+  if (keys == NULL)
+    return 0;
+  uv_mutex_lock(&keys->lock);
+  memcpy(out, keys->bytes, TICKET_KEYS_LENGTH);
+  uv_mutex_unlock(&keys->lock);
+  return 1;
 }
 
-int resumption_set_ticket_keys(SSL_CTX *ctx, const unsigned char *keys) {
-  unsigned char *own = SSL_CTX_get_ex_data(ctx, keys_index);
+int resumption_set_ticket_keys(SSL_CTX *ctx, const unsigned char *bytes) {
+  ticket_keys_t *keys = SSL_CTX_get_ex_data(ctx, keys_index);
 
-  if (own == NULL)
+  if (keys == NULL)
     return 0;
-  memcpy(own, keys, TICKET_KEYS_LENGTH);
+  uv_mutex_lock(&keys->lock);
+  memcpy(keys->bytes, bytes, TICKET_KEYS_LENGTH);
+  uv_mutex_unlock(&keys->lock);
   return 1;
 }
 
 /* Seals and opens tickets with AES-128-CBC and HMAC-SHA256 under the
  * context's keys; a ticket under other keys means a full handshake. */
-static int ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
-                     EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, int enc) {
-  const unsigned char *keys = resumption_ticket_keys(SSL_get_SSL_CTX(ssl));
+static int seal_or_open(const unsigned char *keys, unsigned char *name,
+                        unsigned char *iv, EVP_CIPHER_CTX *cipher,
+                        EVP_MAC_CTX *mac, int enc) {
   OSSL_PARAM params[2];
 
-  if (keys == NULL)
-    return -1;
   params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
                                                (char *)"sha256", 0);
   params[1] = OSSL_PARAM_construct_end();
@@ -70,6 +89,18 @@ static int ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
       EVP_DecryptInit_ex(cipher, EVP_aes_128_cbc(), NULL, keys + 32, iv) != 1)
     return -1;
   return 1;
+}
+
+static int ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
+                     EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, int enc) {
+  unsigned char keys[TICKET_KEYS_LENGTH];
+  int ret;
+
+  if (!resumption_ticket_keys(SSL_get_SSL_CTX(ssl), keys))
+    return -1;
+  ret = seal_or_open(keys, name, iv, cipher, mac, enc);
+  OPENSSL_cleanse(keys, sizeof(keys));
+  return ret;
 }
 
 napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess) {
@@ -223,13 +254,19 @@ int resumption_load_session(connection_t *c, const char *data, size_t len) {
 }
 
 int resumption_install(SSL_CTX *ctx) {
-  unsigned char *keys;
+  ticket_keys_t *keys;
 
   uv_once(&keys_index_once, keys_index_init);
-  keys = OPENSSL_malloc(TICKET_KEYS_LENGTH);
-  if (keys == NULL || RAND_bytes(keys, TICKET_KEYS_LENGTH) != 1 ||
-      SSL_CTX_set_ex_data(ctx, keys_index, keys) != 1) {
+  keys = OPENSSL_zalloc(sizeof(*keys));
+  if (keys == NULL)
+    return 0;
+  if (uv_mutex_init(&keys->lock) != 0) {
     OPENSSL_free(keys);
+    return 0;
+  }
+  if (RAND_bytes(keys->bytes, TICKET_KEYS_LENGTH) != 1 ||
+      SSL_CTX_set_ex_data(ctx, keys_index, keys) != 1) {
+    free_keys(NULL, keys, NULL, 0, 0, NULL);
     return 0;
   }
   SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);

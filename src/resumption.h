@@ -13,7 +13,8 @@
 /* Gives the context random ticket keys and the callbacks that use them. */
 int resumption_install(SSL_CTX *ctx);
 int resumption_set_ticket_keys(SSL_CTX *ctx, const unsigned char *keys);
-const unsigned char *resumption_ticket_keys(SSL_CTX *ctx);
+/* Copies the context's 48 bytes of keys into `out`; 0 if it has none. */
+int resumption_ticket_keys(SSL_CTX *ctx, unsigned char *out);
 
 napi_value resumption_session_to_js(napi_env env, SSL_SESSION *sess);
 

@@ -36,6 +36,37 @@ describe('handshakes signed on the thread pool', function () {
   });
   afterEach(h.cleanup);
 
+  it('ticket keys replaced while handshakes that open tickets run on the pool: every one completes, and the original keys resume afterwards', async function () {
+    const server = await busyServer({ maxVersion: 'TLSv1.2' });
+    const original = server.getTicketKeys();
+    const first = await h.connect(builtin, server);
+    const session = first.getSession();
+    first.destroy();
+    const other = Buffer.alloc(48, 7);
+    let turns = 0;
+    let stop = false;
+    const before = offloaded();
+    const churn = () => {
+      if (stop) return;
+      server.setTicketKeys(turns++ % 2 === 0 ? other : original);
+      setImmediate(churn);
+    };
+    churn();
+    const clients = await Promise.all(Array.from({ length: 40 }, () =>
+      h.connect(builtin, server, { session, maxVersion: 'TLSv1.2' })));
+    stop = true;
+    assert.ok(turns > 1, `the keys were replaced ${turns} times`);
+    assert.ok(offloaded() - before > 0, 'the handshakes ran on the pool');
+    for (const client of clients) {
+      assert.strictEqual(client.authorized, true);
+      client.write('ping');
+      assert.strictEqual((await h.readBytes(client, 4)).toString(), 'ping');
+    }
+    server.setTicketKeys(original);
+    const again = await h.connect(builtin, server, { session, maxVersion: 'TLSv1.2' });
+    assert.strictEqual(again.isSessionReused(), true);
+  });
+
   it('a server with no connection carrying data signs on the loop', async function () {
     const server = await h.startServer(uvtls, h.serverCreds(), (s) => s.end('hi'));
     const before = offloaded();
