@@ -14,14 +14,14 @@ const {
 const {
   kAttach,
   kConnect,
-  kConnectAddress,
   kOnConnect,
   kOptions,
   kOwner,
-  kRemaining,
-  kRemote,
   kStart,
 } = require('./symbols');
+const kRemote = Symbol('kRemote');
+const kRemaining = Symbol('kRemaining');
+const kConnectAddress = Symbol('kConnectAddress');
 const { TRANSPORT_TCP, TRANSPORT_PIPE } = require('./socket-wrap');
 const { validateAutoSelectFamily } = require('./validators');
 

@@ -14,7 +14,6 @@ const {
   },
 } = require('./errors');
 const {
-  kCertCbDone,
   kCertError,
   kHandshakes,
   kLastHandshake,
@@ -25,10 +24,11 @@ const {
   kOnResumeSession,
   kOnTLSError,
   kRenegotiationDisabled,
-  kRequestOCSP,
   kSessionApplicable,
   kStarted,
 } = require('./symbols');
+const kRequestOCSP = Symbol('kRequestOCSP');
+const kCertCbDone = Symbol('kCertCbDone');
 
 // From Node 24 a server catches what its newSession, resumeSession and
 // OCSPRequest listeners throw, as it always did for SNICallback.

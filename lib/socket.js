@@ -28,7 +28,6 @@ const {
   kOwner,
   kParent,
   kNoHandle,
-  kALPN,
   kSessionToOffer,
   kPendingSession,
   kStarted,
@@ -38,28 +37,29 @@ const {
   kRenegotiationDisabled,
   kKeylogFile,
   kCertError,
-  kWriteGeneric,
   kOptions,
-  kWantRead,
-  kPendingWrite,
   kWriteCb,
   kShutdownCb,
   kBytesRead,
-  kBytesWritten,
   kCloseHadError,
-  kServername,
-  kHandshakeTimer,
   kErrorEmitted,
   kWrap,
   kAdopted,
   kStartWhenConnected,
   kOnHandshake,
-  kOnError,
   kOnTLSError,
   kAttach,
   kConnect,
   kStart,
 } = require('./symbols');
+const kALPN = Symbol('kALPN');
+const kWriteGeneric = Symbol('kWriteGeneric');
+const kWantRead = Symbol('kWantRead');
+const kPendingWrite = Symbol('kPendingWrite');
+const kBytesWritten = Symbol('kBytesWritten');
+const kServername = Symbol('kServername');
+const kHandshakeTimer = Symbol('kHandshakeTimer');
+const kOnError = Symbol('kOnError');
 
 const { UV_ENOTCONN, UV_ECANCELED, UV_EPIPE } = binding.constants;
 
