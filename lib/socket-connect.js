@@ -1,7 +1,7 @@
 'use strict';
 // A client TLSSocket connecting by itself: by path, or by host and port
 // (a lookup, then each address in turn, as net does), the handshake once
-// connected. Installed on TLSSocket.prototype.
+// connected. TLSSocket methods (socket.js lists them).
 
 const net = require('net');
 const dns = require('dns');
@@ -149,12 +149,5 @@ const methods = {
   },
 };
 
-function install(TLSSocket) {
-  for (const key of Reflect.ownKeys(methods)) {
-    Object.defineProperty(TLSSocket.prototype, key, {
-      value: methods[key], writable: true, configurable: true, enumerable: false,
-    });
-  }
-}
 
-module.exports = { install };
+module.exports = { methods };

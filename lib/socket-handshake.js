@@ -2,7 +2,7 @@
 // The TLSSocket steps that wait on the application during a handshake:
 // SNI and OCSP answers on a server, its session cache ('newSession',
 // 'resumeSession'), sessions a client offers, and the renegotiation
-// limits. Installed on TLSSocket.prototype.
+// limits. TLSSocket methods (socket.js lists them).
 
 const binding = require('./native');
 const {
@@ -176,12 +176,5 @@ const methods = {
   },
 };
 
-function install(TLSSocket) {
-  for (const key of Reflect.ownKeys(methods)) {
-    Object.defineProperty(TLSSocket.prototype, key, {
-      value: methods[key], writable: true, configurable: true, enumerable: false,
-    });
-  }
-}
 
-module.exports = { install };
+module.exports = { methods };

@@ -1,6 +1,6 @@
 'use strict';
 // What a TLSSocket tells about its TLS state: certificates, cipher,
-// protocol, session. Installed on TLSSocket.prototype.
+// protocol, session. TLSSocket methods (socket.js lists them).
 //
 // In every state, as the built-in: its socket holds an OpenSSL session
 // (`_handle`) from the start and until it is destroyed, and its methods ask
@@ -235,12 +235,5 @@ function applyToSession(socket) {
   }
 }
 
-function install(TLSSocket) {
-  for (const [name, fn] of Object.entries(methods)) {
-    Object.defineProperty(TLSSocket.prototype, name, {
-      value: fn, writable: true, configurable: true, enumerable: false,
-    });
-  }
-}
 
-module.exports = { install, applyToSession, offerSession, requireHandle };
+module.exports = { methods, applyToSession, offerSession, requireHandle };

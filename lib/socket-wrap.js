@@ -5,7 +5,7 @@
 // descriptor and the net.Socket stops reading (it keeps its own descriptor
 // until the TLSSocket closes), so the bytes move in C as on a socket uvtls
 // connected itself. Any other Duplex carries the ciphertext through
-// JavaScript. Installed on TLSSocket.prototype.
+// JavaScript. TLSSocket methods (socket.js lists them).
 
 const net = require('net');
 const binding = require('./native');
@@ -165,12 +165,5 @@ function wrapStream(socket, parent) {
   followParent(socket, parent);
 }
 
-function install(TLSSocket) {
-  for (const key of Reflect.ownKeys(methods)) {
-    Object.defineProperty(TLSSocket.prototype, key, {
-      value: methods[key], writable: true, configurable: true, enumerable: false,
-    });
-  }
-}
 
-module.exports = { install, feedEarlyBytes, TRANSPORT_TCP, TRANSPORT_PIPE };
+module.exports = { methods, feedEarlyBytes, TRANSPORT_TCP, TRANSPORT_PIPE };

@@ -476,14 +476,49 @@ class TLSSocket extends net.Socket {
 
 
 installAsyncId(TLSSocket);
-const { install: installInfo, applyToSession, offerSession, requireHandle } = require('./socket-info');
-installInfo(TLSSocket);
-require('./socket-handshake').install(TLSSocket);
-const { install: installWrap, feedEarlyBytes } = socketWrap;
-installWrap(TLSSocket);
+const socketInfo = require('./socket-info');
+const { applyToSession, offerSession, requireHandle } = socketInfo;
+const { feedEarlyBytes } = socketWrap;
 const { install: installOnread, setOnread } = require('./socket-onread');
 installOnread(TLSSocket);
-require('./socket-connect').install(TLSSocket);
+
+// The rest of TLSSocket's methods live in the file of their concern; they
+// are listed here so that this file shows the whole class (symbol-keyed
+// ones by the symbol's name). A list that no longer matches its file's
+// methods fails at load.
+const SURFACE = [
+  // What the session is and holds.
+  [socketInfo.methods, [
+    'getPeerCertificate', 'getCertificate', 'getPeerX509Certificate', 'getX509Certificate',
+    'getCipher', 'getProtocol', 'isSessionReused', 'getSession', 'getTLSTicket',
+    '_destroySSL', 'setMaxSendFragment', 'enableTrace', 'getFinished', 'getPeerFinished',
+    'exportKeyingMaterial', 'getEphemeralKeyInfo', 'getSharedSigalgs', 'renegotiate', 'setSession',
+  ]],
+  // A server's handshake callbacks, the session a client offers, renegotiation.
+  [require('./socket-handshake').methods, [
+    'disableRenegotiation', 'kOnNewSession', 'kOnResumeSession', 'kSessionApplicable',
+    'kOnCertCb', 'kRequestOCSP', 'kCertCbDone', 'kOnRenegotiation',
+  ]],
+  // TLS over a socket or stream that exists already.
+  [socketWrap.methods, ['kWrap', 'kTakeover', 'kStartWhenConnected']],
+  // A client connecting by itself.
+  [require('./socket-connect').methods, ['kConnect', 'kConnectAddress', 'kOnConnect']],
+];
+
+function defineMethods(methods, names) {
+  const keys = Reflect.ownKeys(methods);
+  const found = keys.map((key) => (typeof key === 'symbol' ? key.description : key));
+  if (found.join() !== names.join()) {
+    throw new Error(`TLSSocket surface: expected ${names.join(', ')}; found ${found.join(', ')}`);
+  }
+  for (const key of keys) {
+    Object.defineProperty(TLSSocket.prototype, key, {
+      value: methods[key], writable: true, configurable: true, enumerable: false,
+    });
+  }
+}
+
+for (const [methods, names] of SURFACE) defineMethods(methods, names);
 
 const { keylogFile: tlsKeylog, trace: tlsTrace } = require('./flags');
 let keylogWarned = false;
