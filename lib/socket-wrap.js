@@ -24,7 +24,7 @@ const {
 const {
   TRANSPORT_TCP,
   TRANSPORT_PIPE,
-  TRANSPORT_JS: TRANSPORT_STREAM,
+  TRANSPORT_JS,
   UV_EBADF,
 } = binding.constants;
 
@@ -147,7 +147,7 @@ function followParent(socket, parent) {
 // Any other Duplex: its bytes are fed to the session, the session's bytes
 // written to it.
 function wrapStream(socket, parent) {
-  const handle = new binding.Connection(TRANSPORT_STREAM);
+  const handle = new binding.Connection(TRANSPORT_JS);
   handle[kParent] = parent;
   setParentStream(handle, parent);
   socket[kAttach](handle);
