@@ -95,7 +95,7 @@ function defineNativeError(key, Base, message, code = key) {
   codes[key] = NativeError;
 }
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
+const { nodeMajor } = require('./release');
 
 // " Received ...": how Node's errors describe a value they refuse.
 function describeReceived(value) {

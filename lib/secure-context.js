@@ -2,6 +2,7 @@
 // createSecureContext and SecureContext: option validation in JavaScript,
 // the SSL_CTX in C.
 
+const { nodeMajor } = require('./release');
 const { Buffer } = require('buffer');
 const { isAnyArrayBuffer } = require('util').types;
 const crypto = require('crypto');
@@ -25,7 +26,7 @@ const hasCertificateCompression =
 const certificateCompressionIds = { zlib: 1, brotli: 2, zstd: 3 };
 // A crl PEM holding several CRLs: Node 26 reads every one, earlier
 // releases the first alone.
-const readsEveryCRL = Number(process.versions.node.split('.')[0]) >= 26;
+const readsEveryCRL = nodeMajor >= 26;
 
 const TLS1_2_VERSION = 0x0303;
 const TLS1_3_VERSION = 0x0304;

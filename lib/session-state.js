@@ -10,7 +10,7 @@
 
 const { Buffer } = require('buffer');
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
+const { nodeMajor } = require('./release');
 const bound = nodeMajor >= 22;
 const MARKER = Buffer.from('\0nodejs:tls:session:1\0', 'latin1');
 

@@ -149,5 +149,4 @@ const methods = {
   },
 };
 
-
 module.exports = { methods };

@@ -4,6 +4,7 @@
 // 'resumeSession'), sessions a client offers, and the renegotiation
 // limits. TLSSocket methods (socket.js lists them).
 
+const { nodeMajor } = require('./release');
 const binding = require('./native');
 const {
   codes: {
@@ -32,7 +33,7 @@ const kCertCbDone = Symbol('kCertCbDone');
 
 // From Node 24 a server catches what its newSession, resumeSession and
 // OCSPRequest listeners throw, as it always did for SNICallback.
-const catchesListeners = Number(process.versions.node.split('.')[0]) >= 24;
+const catchesListeners = nodeMajor >= 24;
 
 // server.emit(...args), or with catchesListeners what a listener throws
 // handed to onThrow; returns whether there were listeners.

@@ -11,12 +11,13 @@
 // running OpenSSL's answer, asked of the built-in once), and a fragment
 // size set meanwhile is applied when the session is set up.
 
+const { nodeMajor } = require('./release');
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
 const { kOptions, kSessionToOffer, kSessionApplicable, kStarted } = require('./symbols');
 const { wrapSession, sessionForReuse } = require('./session-state');
 
-const reportsNamedGroups = Number(process.versions.node.split('.')[0]) >= 24;
+const reportsNamedGroups = nodeMajor >= 24;
 const {
   codes: {
     ERR_INVALID_ARG_TYPE,

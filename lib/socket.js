@@ -3,6 +3,7 @@
 // (_read, _write, _writev, _final, _destroy) drive the native Connection;
 // the native side calls back once per event, with plaintext only.
 
+const { nodeMajor } = require('./release');
 const net = require('net');
 const { Duplex } = require('stream');
 const { Buffer } = require('buffer');
@@ -66,7 +67,7 @@ const { UV_ENOTCONN, UV_ECANCELED, UV_EPIPE } = binding.constants;
 const kStartOnWrite = Symbol('kStartOnWrite');
 
 // From Node 24 a TLSSocket hands these to net.Socket, which validates them.
-const socketOptionsToNet = Number(process.versions.node.split('.')[0]) >= 24;
+const socketOptionsToNet = nodeMajor >= 24;
 
 class TLSSocket extends net.Socket {
   constructor(socket, options) {

@@ -7,7 +7,7 @@ const {
   codes: { ERR_INTERNAL_ASSERTION, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE },
 } = require('./errors');
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
+const { nodeMajor } = require('./release');
 
 // tls.connect()'s minDHSize: a number of at least 1. Node 22 and later
 // throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE (NaN is out of range too);

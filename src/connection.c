@@ -75,6 +75,28 @@ int connection_flush(connection_t *c, int notify) {
   return result;
 }
 
+/* The half-close asked for while output was held, once nothing is held
+ * and no step is under way (a step sends what it holds first). */
+static void send_held_shutdown(connection_t *c) {
+  int r;
+
+  if (!c->shutdown_held || c->holding_output || c->processing ||
+      !connection_alive(c))
+    return;
+  c->shutdown_held = 0;
+  if ((r = transport_shutdown(&c->transport)) < 0)
+    on_shutdown(&c->transport, r);
+}
+
+void connection_release_output(connection_t *c) {
+  c->holding_output = 0;
+  if (c->processing || !connection_alive(c) || !c->has_session)
+    return; /* the step under way sends it, then the half-close */
+  connection_flush(c, 0);
+  connection_update_reading(c);
+  send_held_shutdown(c);
+}
+
 void connection_update_reading(connection_t *c) {
   if (!connection_alive(c) || offload_busy(c))
     return;
@@ -276,6 +298,7 @@ void connection_process(connection_t *c) {
     process_input(c);
   } while (c->input_pending && connection_alive(c) && c->has_session);
   c->processing = 0;
+  send_held_shutdown(c);
 }
 
 void connection_resume(connection_t *c) {

@@ -73,6 +73,9 @@ int connection_alive(const connection_t *c);
  * when it was queued rather than sent at once. */
 int connection_flush(connection_t *c, int notify);
 void connection_update_reading(connection_t *c);
+/* 'newSession' answered: the output held since goes out, then a
+ * half-close asked for meanwhile. */
+void connection_release_output(connection_t *c);
 void connection_deliver(connection_t *c);
 /* Runs the handshake and delivers plaintext for what the session holds. */
 void connection_process(connection_t *c);

@@ -236,24 +236,14 @@ static napi_value connection_enable_session_callbacks(napi_env env,
 }
 
 /* newSessionDone(): the application stored the session; what was held
- * goes out (from here, or at the end of the step under way). */
+ * goes out. */
 static napi_value connection_new_session_done(napi_env env,
                                               napi_callback_info info) {
   GET_ARGS(env, info, 0, argv, self);
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  c->holding_output = 0;
-  if (connection_alive(c) && c->has_session && !c->processing) {
-    connection_flush(c, 0);
-    connection_update_reading(c);
-  }
-  if (c->shutdown_held && connection_alive(c)) {
-    int r;
-    c->shutdown_held = 0;
-    if ((r = transport_shutdown(&c->transport)) < 0)
-      c->transport.cb->on_shutdown(&c->transport, r);
-  }
+  connection_release_output(c);
   return util_undefined(env);
 }
 
@@ -453,7 +443,7 @@ static napi_value connection_writev(napi_env env, napi_callback_info info) {
     }
     if (st != SESSION_OK)
       break;
-    if (len >= WRITEV_STAGE) {
+    if (len >= WRITEV_STAGE || (staged == 0 && i + 1 == count)) {
       st = session_write(&c->session, data, len);
     } else {
       memcpy(stage + staged, data, len);
