@@ -97,6 +97,29 @@ void bio_queue_release(BIO *bio) {
   q->start = q->end = q->cap = 0;
 }
 
+void bio_queue_take(BIO *bio, bio_storage_t *out) {
+  byte_queue_t *q = BIO_get_data(bio);
+
+  out->base = q->data;
+  out->cap = q->cap;
+  out->data = q->data + q->start;
+  out->len = q->end - q->start;
+  q->data = NULL;
+  q->start = q->end = q->cap = 0;
+}
+
+void bio_queue_adopt(BIO *bio, char *base, size_t cap) {
+  byte_queue_t *q = BIO_get_data(bio);
+
+  if (q->data != NULL || base == NULL) {
+    free(base);
+    return;
+  }
+  q->data = base;
+  q->cap = cap;
+  q->start = q->end = 0;
+}
+
 size_t bio_queue_peek(BIO *bio, const char **data) {
   byte_queue_t *q = BIO_get_data(bio);
 

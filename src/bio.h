@@ -19,4 +19,20 @@ void bio_queue_commit(BIO *bio, size_t n);
 /* Frees the storage of an empty queue (a connection going idle). */
 void bio_queue_release(BIO *bio);
 
+/* A queue's storage handed over whole: heap memory `base` of `cap` bytes
+ * holding the queued bytes at data[0..len). */
+typedef struct bio_storage {
+  char *base;
+  size_t cap;
+  const char *data;
+  size_t len;
+} bio_storage_t;
+
+/* Takes the storage with what is queued; the queue is left empty, with no
+ * storage of its own. */
+void bio_queue_take(BIO *bio, bio_storage_t *out);
+/* Gives storage taken earlier back to an empty queue that has none (the
+ * next bytes are written into it); otherwise frees it. */
+void bio_queue_adopt(BIO *bio, char *base, size_t cap);
+
 #endif

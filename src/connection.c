@@ -17,6 +17,7 @@ static char *on_alloc(transport_t *t, size_t *len);
 static void on_read(transport_t *t, ssize_t nread, const char *data,
                     int in_place);
 static void on_write(transport_t *t, int status, int notify);
+static void on_storage(transport_t *t, char *base, size_t cap);
 static void on_shutdown(transport_t *t, int status);
 static void on_close(transport_t *t);
 
@@ -25,8 +26,8 @@ static void js_read_control(transport_t *t, int start);
 static void js_shutdown(transport_t *t);
 
 static const transport_callbacks_t callbacks = {
-    on_connect, on_alloc, on_read,         on_write,    on_shutdown,
-    on_close,   js_write, js_read_control, js_shutdown,
+    on_connect,  on_alloc, on_read,  on_write,        on_storage,
+    on_shutdown, on_close, js_write, js_read_control, js_shutdown,
 };
 
 int connection_alive(const connection_t *c) {
@@ -51,9 +52,33 @@ static void call_js_status(connection_t *c, int which, int status) {
 }
 
 /* Sends whatever ciphertext the session produced. */
-int connection_flush(connection_t *c, int notify) {
+/* Ciphertext of at least this size that the socket cannot take at once
+ * is queued in the storage it was encrypted into rather than copied. */
+#define SEND_IN_PLACE (16 * 1024)
+
+/* Sends the ciphertext waiting in the session: 0 sent, 1 partly queued,
+ * <0 a uv error. */
+static int send_pending(connection_t *c, int notify) {
+  bio_storage_t out;
   const char *data;
   size_t len;
+  int r, taken;
+
+  if ((len = session_out_peek(&c->session, &data)) < SEND_IN_PLACE) {
+    r = transport_write(&c->transport, data, len, notify);
+    session_out_consume(&c->session, len);
+    return r;
+  }
+  session_out_take(&c->session, &out);
+  r = transport_write_storage(&c->transport, out.base, out.cap, out.data,
+                              out.len, notify, &taken);
+  if (!taken)
+    session_out_adopt(&c->session, out.base, out.cap);
+  return r;
+}
+
+int connection_flush(connection_t *c, int notify) {
+  const char *data;
   int result = 0;
 
   /* A JavaScript stream may feed or write back synchronously from inside
@@ -61,9 +86,8 @@ int connection_flush(connection_t *c, int notify) {
   if (c->flushing || c->holding_output)
     return 0;
   c->flushing = 1;
-  while ((len = session_out_peek(&c->session, &data)) > 0) {
-    int r = transport_write(&c->transport, data, len, notify);
-    session_out_consume(&c->session, len);
+  while (session_out_peek(&c->session, &data) > 0) {
+    int r = send_pending(c, notify);
     if (r < 0) {
       result = r;
       break;
@@ -364,8 +388,11 @@ static void on_write(transport_t *t, int status, int notify) {
   connection_t *c = container_of(t, connection_t, transport);
   napi_handle_scope scope;
 
-  if (!connection_alive(c))
+  if (!connection_alive(c)) {
+    if (c->has_session)
+      session_out_trim(&c->session);
     return;
+  }
   napi_open_handle_scope(c->env, &scope);
   if (notify) {
     call_js_status(c, CB_ONWRITE, status);
@@ -375,6 +402,20 @@ static void on_write(transport_t *t, int status, int notify) {
     connection_call(c, CB_ONERROR, 2, args);
   }
   napi_close_handle_scope(c->env, scope);
+  if (c->has_session)
+    session_out_trim(&c->session);
+}
+
+/* The storage of a write sent in place, for the next ciphertext: a sender
+ * of large writes reuses one allocation. on_write() frees it if the write
+ * it reports is not followed by another. */
+static void on_storage(transport_t *t, char *base, size_t cap) {
+  connection_t *c = container_of(t, connection_t, transport);
+
+  if (c->has_session)
+    session_out_adopt(&c->session, base, cap);
+  else
+    free(base);
 }
 
 static void on_shutdown(transport_t *t, int status) {

@@ -118,9 +118,18 @@ int session_has_input(const session_t *s) {
   return SSL_pending(s->ssl) > 0 || BIO_ctrl_pending(s->in) > 0;
 }
 
+/* Room for the records of a write of `len` bytes, so that its ciphertext
+ * is written into one allocation (headers, tags and padding take less
+ * than this per record of up to 16 KiB). */
+#define RECORD_OVERHEAD 128
+#define RECORD_PAYLOAD  (16 * 1024)
+
 session_status_t session_write(session_t *s, const char *data, size_t len) {
   size_t written = 0;
 
+  /* Without the room the queue grows as it fills: only slower. */
+  (void)bio_queue_reserve(s->out,
+                          len + (len / RECORD_PAYLOAD + 1) * RECORD_OVERHEAD);
   ERR_clear_error();
   while (len > 0) {
     if (SSL_write_ex(s->ssl, data, len, &written) != 1)
@@ -146,4 +155,16 @@ size_t session_out_peek(session_t *s, const char **data) {
 
 void session_out_consume(session_t *s, size_t n) {
   bio_queue_consume(s->out, n);
+}
+
+void session_out_take(session_t *s, bio_storage_t *out) {
+  bio_queue_take(s->out, out);
+}
+
+void session_out_adopt(session_t *s, char *base, size_t cap) {
+  bio_queue_adopt(s->out, base, cap);
+}
+
+void session_out_trim(session_t *s) {
+  bio_queue_release(s->out);
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <openssl/ssl.h>
 
+#include "bio.h"
+
 typedef enum {
   SESSION_OK = 0,     /* progress made (handshake done / bytes read) */
   SESSION_WANT_INPUT, /* needs more ciphertext from the peer */
@@ -54,5 +56,12 @@ void session_shutdown(session_t *s);
 /* The ciphertext waiting to be sent, and its release once taken. */
 size_t session_out_peek(session_t *s, const char **data);
 void session_out_consume(session_t *s, size_t n);
+/* The ciphertext waiting to be sent with the storage it is in, so that
+ * what cannot be sent at once goes on without a copy; the storage comes
+ * back through session_out_adopt() once it is sent. */
+void session_out_take(session_t *s, bio_storage_t *out);
+void session_out_adopt(session_t *s, char *base, size_t cap);
+/* Frees the outgoing buffer's storage when nothing waits in it. */
+void session_out_trim(session_t *s);
 
 #endif

@@ -11,7 +11,8 @@
 typedef struct write_req {
   uv_write_t req;
   transport_t *transport;
-  size_t len;
+  char *storage; /* the caller's, sent in place; else the bytes follow */
+  size_t storage_cap;
   int notify;
   char data[];
 } write_req_t;
@@ -45,6 +46,8 @@ static void on_write_done(uv_write_t *req, int status) {
   transport_t *t = w->transport;
   int notify = w->notify;
 
+  if (w->storage != NULL)
+    t->cb->on_storage(t, w->storage, w->storage_cap);
   free(w);
   t->cb->on_write(t, status, notify);
 }
@@ -146,8 +149,26 @@ void transport_read_stop(transport_t *t) {
     uv_read_stop(&t->h.stream);
 }
 
+/* Writes what the socket takes now: the count written (possibly 0), or a
+ * uv error. */
+static int write_now(transport_t *t, const char *data, size_t len) {
+  uv_buf_t buf = uv_buf_init((char *)data, (unsigned int)len);
+  int n = uv_try_write(&t->h.stream, &buf, 1);
+
+  if (n == UV_EAGAIN || n == UV_ENOSYS)
+    return 0;
+  return n;
+}
+
+static int queue_write(transport_t *t, write_req_t *w, const char *data,
+                       size_t len) {
+  uv_buf_t buf = uv_buf_init((char *)data, (unsigned int)len);
+
+  w->transport = t;
+  return uv_write(&w->req, &t->h.stream, &buf, 1, on_write_done);
+}
+
 int transport_write(transport_t *t, const char *data, size_t len, int notify) {
-  uv_buf_t buf;
   write_req_t *w;
   int n, err;
 
@@ -159,28 +180,45 @@ int transport_write(transport_t *t, const char *data, size_t len, int notify) {
       t->js_notify |= notify;
     return n;
   }
-  buf = uv_buf_init((char *)data, (unsigned int)len);
-  n = uv_try_write(&t->h.stream, &buf, 1);
-  if (n == (int)len)
-    return 0;
-  if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS)
-    return n;
-  if (n < 0)
-    n = 0;
+  if ((n = write_now(t, data, len)) < 0 || (size_t)n == len)
+    return n < 0 ? n : 0;
 
   w = malloc(sizeof(*w) + (len - (size_t)n));
   if (w == NULL)
     return UV_ENOMEM;
-  w->transport = t;
-  w->len = len - (size_t)n;
+  w->storage = NULL;
   w->notify = notify;
-  memcpy(w->data, data + n, w->len);
-  buf = uv_buf_init(w->data, (unsigned int)w->len);
-  err = uv_write(&w->req, &t->h.stream, &buf, 1, on_write_done);
-  if (err != 0) {
+  memcpy(w->data, data + n, len - (size_t)n);
+  if ((err = queue_write(t, w, w->data, len - (size_t)n)) != 0) {
     free(w);
     return err;
   }
+  return 1;
+}
+
+int transport_write_storage(transport_t *t, char *base, size_t cap,
+                            const char *data, size_t len, int notify,
+                            int *taken) {
+  write_req_t *w;
+  int n, err;
+
+  *taken = 0;
+  if (t->closing || t->kind == TRANSPORT_JS)
+    return transport_write(t, data, len, notify);
+  if ((n = write_now(t, data, len)) < 0 || (size_t)n == len)
+    return n < 0 ? n : 0;
+
+  w = malloc(sizeof(*w));
+  if (w == NULL)
+    return UV_ENOMEM;
+  w->storage = base;
+  w->storage_cap = cap;
+  w->notify = notify;
+  if ((err = queue_write(t, w, data + n, len - (size_t)n)) != 0) {
+    free(w);
+    return err;
+  }
+  *taken = 1;
   return 1;
 }
 

@@ -21,8 +21,11 @@ typedef struct transport_callbacks {
    * stream); nread == 0: nothing came; nread < 0: UV_EOF or an error. */
   void (*on_read)(transport_t *t, ssize_t nread, const char *data,
                   int in_place);
-  /* A queued write finished; `notify` is what transport_write was given. */
+  /* A queued write finished; `notify` is what transport_write was given.
+   * For a write of storage the transport took, on_storage gives the
+   * storage back first. */
   void (*on_write)(transport_t *t, int status, int notify);
+  void (*on_storage)(transport_t *t, char *base, size_t cap);
   void (*on_shutdown)(transport_t *t, int status);
   void (*on_close)(transport_t *t);
   /* JavaScript-stream kind only. js_write: 0 taken, 1 taken but the stream
@@ -73,6 +76,12 @@ int transport_read_start(transport_t *t);
 void transport_read_stop(transport_t *t);
 /* 0: all written now; 1: the rest was queued (on_write follows); <0: error */
 int transport_write(transport_t *t, const char *data, size_t len, int notify);
+/* transport_write of bytes inside heap storage `base` (`cap` bytes): what
+ * must be queued stays where it is, and the storage with it (*taken = 1)
+ * until on_storage. Otherwise the storage stays with the caller. */
+int transport_write_storage(transport_t *t, char *base, size_t cap,
+                            const char *data, size_t len, int notify,
+                            int *taken);
 int transport_shutdown(transport_t *t);
 void transport_close(transport_t *t);
 int transport_is_closing(const transport_t *t);

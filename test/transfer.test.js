@@ -117,6 +117,62 @@ describe('transfer', function () {
         });
       }
 
+      for (const from of ['client', 'server']) {
+        it(`large writes of every size from the ${from} (up to 16 MiB, corked ones too) arrive intact, callbacks in order`, async function () {
+          // Sizes around the record size and far beyond it.
+          const sizes = [16 * MiB, 1, MiB, 16 * 1024, 16 * 1024 + 1, 300 * 1024, 5, 4 * MiB + 3, 64 * 1024];
+          function writeAll(sock) {
+            const hash = require('crypto').createHash('sha256');
+            const order = [];
+            let bytes = 0;
+            return new Promise((resolve, reject) => {
+              const last = sizes.length + 2;
+              const done = (i) => (err) => {
+                if (err) return reject(err);
+                order.push(i);
+                if (i === last) resolve({ hash: hash.digest('hex'), bytes, order });
+              };
+              sizes.forEach((n, i) => {
+                const buf = Buffer.alloc(n, i + 1);
+                hash.update(buf);
+                bytes += n;
+                sock.write(buf, done(i));
+              });
+              const whole = Buffer.alloc(MiB, 0x61);
+              hash.update(whole);
+              bytes += whole.length;
+              sock.write(whole, done(sizes.length));
+              sock.cork();
+              const a = Buffer.alloc(2 * MiB, 0x63);
+              const b = Buffer.alloc(3, 0x64);
+              hash.update(a);
+              hash.update(b);
+              bytes += a.length + b.length;
+              sock.write(a, done(sizes.length + 1));
+              sock.write(b, done(sizes.length + 2));
+              sock.uncork();
+              sock.end();
+            });
+          }
+          let serverDone;
+          const server = await h.startServer(serverImpl, h.serverCreds(), (sock) => {
+            serverDone = from === 'server' ? writeAll(sock) : h.receiveData(sock, 20000);
+          });
+          const { client } = await h.connectPair(clientImpl, server);
+          let sent;
+          let received;
+          if (from === 'client') {
+            sent = await writeAll(client);
+            received = await serverDone;
+          } else {
+            [received, sent] = await Promise.all([h.receiveData(client, 20000), serverDone]);
+          }
+          assert.strictEqual(received.bytes, sent.bytes);
+          assert.strictEqual(received.hash, sent.hash);
+          assert.deepStrictEqual(sent.order, Array.from({ length: sizes.length + 3 }, (_, i) => i));
+        });
+      }
+
       it(`${CONCURRENT} concurrent connections each echo their own message`, async function () {
         const server = await h.startServer(serverImpl, h.serverCreds(), (sock) => {
           sock.on('data', (d) => sock.write(d));
