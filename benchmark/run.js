@@ -4,7 +4,8 @@
 //
 //   node benchmark/run.js [--quick] [--rounds N] [--duration SEC]
 //                         [--filter NAME[,NAME...]] [--json FILE]
-//                         [--timeout SEC] [--idle-connections N]
+//                         [--timeout SEC] [--idle-connections N[,N...]]
+//                         [--file-size MiB] [--client-context MODE]
 //                         [--verbose] [--list]
 //
 // Every measurement runs in two fresh child processes (worker.js): a server
@@ -17,6 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const certs = require('./lib/certs');
+const { forkWithOpenFiles } = require('./lib/limits');
 const { summarize, fmt } = require('./lib/stats');
 const { scenarios } = require('./scenarios');
 
@@ -39,10 +41,14 @@ function usage(code) {
   --rounds N           rounds per implementation (default 5, quick 2)
   --duration SEC       length of each timed measurement (default 3, quick 0.75)
   --filter NAME[,...]  only variants whose id contains one of the names
-                       (e.g. bulk, handshake/ecdsa, tls1.2, echo); repeatable
+                       (e.g. bulk, handshake/ecdsa, tls1.2, echo); repeatable;
+                       a name ending in $ must end the id (bulk/c2s-tls1.3$)
   --json FILE          also write all results as JSON to FILE
   --timeout SEC        kill a measurement after SEC seconds (default 60)
-  --idle-connections N connections in the idle scenario (default 2000)
+  --idle-connections N[,N...]
+                       connections in the idle scenario, one variant
+                       (idle/N) per count (default 2000)
+  --file-size MiB      size of the file scenario's file (default 256)
   --client-context MODE  'per-connection' (default): pass 'ca' to every
                        tls.connect(), as programs do (Node then builds a new
                        context per connection); 'shared': each client process
@@ -58,8 +64,8 @@ the suite itself; ratios should then be about 1.0).`;
 
 function parseArgs(argv) {
   const o = { quick: false, filters: [], json: null, timeoutSec: 60, verbose: false,
-              list: false, rounds: null, durationSec: null, idleConnections: 2000,
-              clientContext: 'per-connection' };
+              list: false, rounds: null, durationSec: null, idleConnections: [2000],
+              fileMiB: 256, clientContext: 'per-connection' };
   const num = (i, name) => {
     const v = Number(argv[i]);
     if (argv[i] === undefined || !Number.isFinite(v) || v <= 0) {
@@ -80,7 +86,16 @@ function parseArgs(argv) {
       case '--rounds': o.rounds = Math.round(num(++i, '--rounds')); break;
       case '--duration': o.durationSec = num(++i, '--duration'); break;
       case '--timeout': o.timeoutSec = num(++i, '--timeout'); break;
-      case '--idle-connections': o.idleConnections = Math.round(num(++i, '--idle-connections')); break;
+      case '--idle-connections': {
+        const list = String(argv[++i] || '').split(',').map((x) => x.trim()).filter(Boolean);
+        if (list.length === 0 || list.some((x) => !/^[1-9][0-9]*$/.test(x))) {
+          console.error('--idle-connections needs positive whole numbers, comma-separated');
+          usage(2);
+        }
+        o.idleConnections = [...new Set(list.map(Number))];
+        break;
+      }
+      case '--file-size': o.fileMiB = Math.round(num(++i, '--file-size')); break;
       case '--filter':
         if (argv[i + 1] === undefined) usage(2);
         o.filters.push(...argv[++i].split(',').map((s) => s.trim()).filter(Boolean));
@@ -114,12 +129,15 @@ const cfg = {
   durationMs: Math.round(opts.durationSec * 1000),
   bulkMaxBytes: 64 * 1024 ** 3, // safety cap; the duration normally ends a run
   idleConnections: opts.idleConnections,
+  fileBytes: opts.fileMiB * 1024 * 1024,
 };
 
+// A filter matches a substring of the id; one ending in $ the id's end.
+const matches = (id, f) => (f.endsWith('$') ? id.endsWith(f.slice(0, -1)) : id.includes(f));
 const variants = [];
 for (const s of scenarios) {
   for (const v of s.variants(cfg)) {
-    if (opts.filters.length === 0 || opts.filters.some((f) => v.id.includes(f))) {
+    if (opts.filters.length === 0 || opts.filters.some((f) => matches(v.id, f))) {
       variants.push({ scenario: s, variant: v });
     }
   }
@@ -142,6 +160,8 @@ if (variants.length === 0) {
 
 const live = new Set();
 let certDir = null;
+// What each scenario's setup() returned (run once, in certDir), by name.
+const shared = new Map();
 
 function killAll() {
   for (const child of live) {
@@ -208,12 +228,16 @@ async function measure(scenario, variant, impl) {
   const failed = new Promise((_, reject) => { rejectFailed = reject; });
   failed.catch(() => {});
 
+  // A variant that needs more open files than this process may open gets
+  // its children started through /bin/sh with a higher limit (lib/limits.js).
+  const viaShell = forkWithOpenFiles(variant.openFiles);
   const spawn = (role, port) => {
     const child = fork(WORKER, [JSON.stringify({
       role, scenario: scenario.name, variant, impl, certDir, port,
-      clientContext: opts.clientContext,
+      clientContext: opts.clientContext, shared: shared.get(scenario.name),
     })], {
-      execArgv: ['--expose-gc'],
+      execArgv: [...(viaShell ? viaShell.prefix : []), '--expose-gc'],
+      ...(viaShell ? { execPath: viaShell.execPath } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     live.add(child);
@@ -257,9 +281,10 @@ async function measure(scenario, variant, impl) {
     failed,
   ]);
 
+  const timeoutSec = Math.max(opts.timeoutSec, variant.timeoutSec || 0);
   const timer = setTimeout(() => {
-    rejectFailed(new Error(`timed out after ${opts.timeoutSec} s while ${phase}`));
-  }, opts.timeoutSec * 1000);
+    rejectFailed(new Error(`timed out after ${timeoutSec} s while ${phase}`));
+  }, timeoutSec * 1000);
 
   try {
     const server = spawn('server');
@@ -373,7 +398,7 @@ async function main() {
       uvtlsImpl: process.env.UVTLS_BENCH_IMPL === 'builtin' ? 'builtin (UVTLS_BENCH_IMPL)' : 'uvtls',
       options: { rounds: opts.rounds, durationSec: opts.durationSec, quick: opts.quick,
                  filters: opts.filters, idleConnections: opts.idleConnections,
-                 clientContext: opts.clientContext },
+                 fileMiB: opts.fileMiB, clientContext: opts.clientContext },
       elapsedSec: (Date.now() - started) / 1000,
       results,
     };
@@ -382,6 +407,11 @@ async function main() {
 
   for (const [idx, { scenario, variant }] of variants.entries()) {
     console.log(`[${idx + 1}/${n}] ${variant.title}  (${variant.id})`);
+    if (scenario.setup && !shared.has(scenario.name)) {
+      const t0 = Date.now();
+      shared.set(scenario.name, scenario.setup(certDir, cfg));
+      console.log(`  setup of ${scenario.name} in ${certDir} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+    }
     const state = {};
     let busyRounds = 0;
     for (const impl of IMPLS) {
@@ -422,7 +452,8 @@ async function main() {
         } else {
           st.errors.push({ round: round + 1, code: r.code, error: r.error });
           line += `FAILED: ${r.code ? `${r.code}: ` : ''}${firstLine(r.error)}`;
-          if (r.code === 'ERR_UVTLS_NOT_IMPLEMENTED' || /cannot load uvtls/.test(r.error)) {
+          if (r.code === 'ERR_UVTLS_NOT_IMPLEMENTED' || r.code === 'ERR_BENCH_LIMIT' ||
+              /cannot load uvtls/.test(r.error)) {
             st.na = `${r.code ? `${r.code}: ` : ''}${r.error}`;
           } else if (st.errors.length >= 2) {
             st.na = `${r.code ? `${r.code}: ` : ''}${firstLine(r.error)} (failed ${st.errors.length}×, skipping)`;

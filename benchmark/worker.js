@@ -1,7 +1,7 @@
 'use strict';
 // One side (server, client or load) of one measurement, in its own process,
 // forked by run.js with one JSON argument: { role, scenario, variant, impl,
-// certDir, clientContext, port? }. It talks to run.js over the IPC channel:
+// certDir, clientContext, port?, shared? }. It talks to run.js over the IPC channel:
 //   server: -> ready {port}; <- begin; -> begun;   <- stop; -> result
 //   client: -> ready;                 <- run;     -> result
 //   load:   -> ready;        <- run;  -> running; <- stop; -> result
@@ -73,7 +73,8 @@ async function main() {
   if (!scenario) throw new Error(`unknown scenario ${cfg.scenario}`);
   const p = cfg.variant;
   const tls = loadImpl(cfg.impl, scenario, cfg.role);
-  const env = { certDir: cfg.certDir, clientContext: cfg.clientContext, fatal: fail };
+  const env = { certDir: cfg.certDir, clientContext: cfg.clientContext, shared: cfg.shared,
+                fatal: fail };
 
   if (cfg.role === 'server') {
     const handle = await scenario.server(tls, p, env);

@@ -1,6 +1,6 @@
 'use strict';
 // HTTP scenarios: node:https / node:http2 against uvtls/https / uvtls/http2
-// (lib/https.js, lib/http2.js), in the same shape as scenarios.js (which
+// (lib/https.js, lib/http2.js), in the same shape as the others (index.js
 // registers them). A scenario's `module` is what worker.js hands its
 // functions in place of `tls`; `builtinRoles` are the roles that get the
 // built-in whatever the implementation under test (the fixed side).
@@ -12,8 +12,8 @@
 // See benchmark/README.md for what each measures.
 
 const { constants: { SSL_OP_NO_TICKET } } = require('crypto');
-const certs = require('./lib/certs');
-const loadgen = require('./lib/loadgen');
+const certs = require('../lib/certs');
+const loadgen = require('../lib/loadgen');
 
 const { HOST, BODY } = loadgen;
 const noop = () => {};
@@ -28,7 +28,7 @@ function listen(server) {
   });
 }
 
-// Untimed warm-up before a timed run, as in scenarios.js.
+// Untimed warm-up before a timed run, as in common.js.
 function warmupMs(p) {
   return Math.min(300, Math.max(100, p.durationMs / 10));
 }
