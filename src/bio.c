@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uv.h>
+#include <openssl/crypto.h>
 
 /* Storage above this size is released as soon as the queue empties, so an
  * idle connection keeps at most this much. */
@@ -17,7 +17,7 @@ typedef struct byte_queue {
 } byte_queue_t;
 
 static BIO_METHOD *queue_method;
-static uv_once_t queue_method_once = UV_ONCE_INIT;
+static CRYPTO_ONCE queue_method_once = CRYPTO_ONCE_STATIC_INIT;
 
 static void queue_reset(byte_queue_t *q) {
   q->start = 0;
@@ -102,7 +102,7 @@ void bio_queue_take(BIO *bio, bio_storage_t *out) {
 
   out->base = q->data;
   out->cap = q->cap;
-  out->data = q->data + q->start;
+  out->data = q->data != NULL ? q->data + q->start : NULL;
   out->len = q->end - q->start;
   q->data = NULL;
   q->start = q->end = q->cap = 0;
@@ -123,7 +123,8 @@ void bio_queue_adopt(BIO *bio, char *base, size_t cap) {
 size_t bio_queue_peek(BIO *bio, const char **data) {
   byte_queue_t *q = BIO_get_data(bio);
 
-  *data = q->data + q->start;
+  /* No storage: NULL, not an offset from it. */
+  *data = q->data != NULL ? q->data + q->start : NULL;
   return q->end - q->start;
 }
 
@@ -219,8 +220,8 @@ static void queue_method_init(void) {
 }
 
 BIO *bio_queue_new(void) {
-  uv_once(&queue_method_once, queue_method_init);
-  if (queue_method == NULL)
+  if (!CRYPTO_THREAD_run_once(&queue_method_once, queue_method_init) ||
+      queue_method == NULL)
     return NULL;
   return BIO_new(queue_method);
 }
