@@ -9,7 +9,7 @@
 #include "context.h"
 #include "errors.h"
 #include "offload.h"
-#include "resumption.h"
+#include "connection_hooks.h"
 #include "util.h"
 
 static void on_connect(transport_t *t, int status);
@@ -126,8 +126,8 @@ void connection_update_reading(connection_t *c) {
     return;
   /* Waiting for 'newSession', the socket still reads: a peer that hangs up
    * then is seen. */
-  if (c->ended ||
-      (c->session.handshake_done && !c->js_reading && !c->holding_output))
+  if (c->ended || (session_handshake_done(&c->session) && !c->js_reading &&
+                   !c->holding_output))
     transport_read_stop(&c->transport);
   else
     transport_read_start(&c->transport);
@@ -137,7 +137,7 @@ void connection_update_reading(connection_t *c) {
  * connection too; after it, as in Node, the socket stays open until the
  * peer closes it, and what still arrives is dropped. */
 static void fail_with(connection_t *c, napi_value error) {
-  if (c->session.handshake_done) {
+  if (session_handshake_done(&c->session)) {
     c->tls_failed = 1;
   } else {
     c->failed = 1;
@@ -203,8 +203,7 @@ void connection_deliver(connection_t *c) {
     if (st == SESSION_ERROR)
       error = errors_tls_from_queue(c->env, "TLS error");
     connection_flush(c, 0);
-    if (c->renegotiated) {
-      c->renegotiated = 0;
+    if (session_take_renegotiated(&c->session)) {
       connection_call(c, CB_ONHANDSHAKE, 0, NULL);
     }
     if (filled > 0) {
@@ -271,11 +270,10 @@ static int after_step(connection_t *c, session_status_t st) {
   /* The application sees the handshake before its last flight leaves:
    * a server that rejects the client's certificate sends no Finished. */
   connection_call(c, CB_ONHANDSHAKE, 0, NULL);
-  SSL_SESSION_free(c->secure_session);
-  c->secure_session = NULL;
+  session_handshake_reported(&c->session);
   if (!connection_alive(c))
     return 0;
-  resumption_emit_deferred(c);
+  connection_emit_deferred_sessions(c);
   if (!connection_alive(c))
     return 0;
   connection_flush(c, 0);
@@ -288,7 +286,7 @@ static int after_step(connection_t *c, session_status_t st) {
 
 /* Advances the handshake, then delivers application data. */
 static void process_input(connection_t *c) {
-  if (!c->session.handshake_done) {
+  if (!session_handshake_done(&c->session)) {
     if (offload_handshake(c))
       return; /* connection_after_handshake_step() follows */
     if (!after_step(c, session_handshake(&c->session)))
@@ -458,35 +456,12 @@ static void js_shutdown(transport_t *t) {
   connection_call(c, CB_ONWIREEND, 0, NULL);
 }
 
-/* OpenSSL's tracer, minus what it leaves on the error queue when stderr
- * cannot take its output (a full pipe): that must not fail the session. */
-static void trace_message(int write_p, int version, int content_type,
-                          const void *buf, size_t len, SSL *ssl, void *arg) {
-  ERR_set_mark();
-  SSL_trace(write_p, version, content_type, buf, len, ssl, arg);
-  ERR_pop_to_mark();
-}
-
-void connection_apply_trace(connection_t *c) {
-  if (c->trace_bio == NULL)
-    c->trace_bio = BIO_new_fp(stderr, BIO_NOCLOSE | BIO_FP_TEXT);
-  if (c->trace_bio == NULL)
-    return;
-  SSL_set_msg_callback(c->session.ssl, trace_message);
-  SSL_set_msg_callback_arg(c->session.ssl, c->trace_bio);
-}
-
 static void connection_free(connection_t *c) {
   c->inst->connections--;
   if (c->has_session)
     session_free(&c->session);
   c->has_session = 0;
-  free(c->alpn);
-  SSL_SESSION_free(c->resumed);
-  SSL_SESSION_free(c->secure_session);
-  resumption_drop_deferred(c);
-  OPENSSL_free(c->ocsp_response);
-  BIO_free(c->trace_bio); /* after the SSL that wrote to it */
+  connection_drop_deferred_sessions(c);
   free(c);
 }
 

@@ -10,10 +10,6 @@
 #include "session.h"
 #include "transport.h"
 
-enum { RESUME_NONE = 0, RESUME_WAITING, RESUME_DONE };
-
-enum { CERT_CB_OFF = 0, CERT_CB_ENABLED, CERT_CB_WAITING, CERT_CB_DONE };
-
 typedef struct connection {
   live_handle_t live;
   instance_t *inst;
@@ -27,38 +23,21 @@ typedef struct connection {
   int js_reading;     /* JavaScript wants plaintext */
   int read_requested; /* readStart() since the last chunk was handed up */
   int handle_open;
-  int js_gone;         /* the JavaScript object was collected */
-  int ended;           /* end of stream delivered */
-  int failed;          /* a fatal error delivered */
-  int tls_failed;      /* the session failed after the handshake */
-  int flushing;        /* connection_flush() is under way */
-  int processing;      /* connection_process() is under way */
-  int input_pending;   /* input arrived while processing */
-  unsigned char *alpn; /* a server's ALPN protocols, wire format */
-  size_t alpn_len;
-  int alpn_callback; /* a server's ALPNCallback chooses instead */
-  int cert_cb;       /* CERT_CB_*: the server's certificate callback */
-  int in_cert_cb;
-  int keylog;            /* the application listens for key log lines */
-  int session_callbacks; /* a server's newSession/resumeSession */
-  int holding_output;    /* until 'newSession' is answered */
-  int shutdown_held;     /* shutdown() asked for meanwhile */
+  int js_gone;        /* the JavaScript object was collected */
+  int ended;          /* end of stream delivered */
+  int failed;         /* a fatal error delivered */
+  int tls_failed;     /* the session failed after the handshake */
+  int flushing;       /* connection_flush() is under way */
+  int processing;     /* connection_process() is under way */
+  int input_pending;  /* input arrived while processing */
+  int holding_output; /* until 'newSession' is answered */
+  int shutdown_held;  /* shutdown() asked for meanwhile */
   /* A TLS 1.3 server's sessions made with its tickets inside the handshake
    * step, for 'newSession' once the handshake is reported. */
   SSL_SESSION *deferred_sessions[4];
   int deferred_count;
-  /* A TLS 1.3 server's session as it was when the handshake completed,
-   * before its tickets changed it: what getSession() gives while the
-   * handshake is being reported, as Node's does then. */
-  SSL_SESSION *secure_session;
-  int resume_state;             /* RESUME_*: the server's resumeSession */
-  SSL_SESSION *resumed;         /* the session the application gave back */
-  unsigned char *ocsp_response; /* a server's, until stapled */
-  size_t ocsp_response_len;
-  int trace; /* OpenSSL's protocol trace to stderr */
-  BIO *trace_bio;
-  int renegotiated;        /* a later handshake completed, not yet reported */
-  int psk;                 /* the application's pskCallback answers */
+  int trace;            /* OpenSSL's protocol trace, once the session exists */
+  unsigned early_hooks; /* SESSION_HOOK_* asked for before setup() */
   struct offload *offload; /* a handshake step on the thread pool */
   int offloaded;           /* one was, and only one is */
   int carries_data;        /* counted in inst->carrying_data */
@@ -81,8 +60,6 @@ void connection_deliver(connection_t *c);
 void connection_process(connection_t *c);
 void connection_fail_tls(connection_t *c);
 void connection_hold(connection_t *c);
-/* Starts OpenSSL's protocol trace on the session. */
-void connection_apply_trace(connection_t *c);
 /* What a handshake step's outcome means for the connection. */
 void connection_after_handshake_step(connection_t *c, session_status_t st);
 /* A connection closed while a step ran on the thread pool. */

@@ -8,9 +8,8 @@
 #include "connection.h"
 #include "context.h"
 #include "errors.h"
-#include "handshake.h"
+#include "connection_hooks.h"
 #include "offload.h"
-#include "resumption.h"
 #include "util.h"
 
 #define THIS_CONNECTION(env, self, c)                                          \
@@ -73,12 +72,12 @@ static napi_value connection_connect(napi_env env, napi_callback_info info) {
   return util_int(env, err);
 }
 
-static int verify_accept_all(int preverify_ok, X509_STORE_CTX *ctx) {
-  (void)preverify_ok;
-  (void)ctx;
-  /* The verdict is read after the handshake, as Node does, so that the
-   * application decides with rejectUnauthorized. */
-  return 1;
+/* A hook asked for before setup() is turned on there. */
+static void enable_hook(connection_t *c, unsigned hook) {
+  if (c->has_session)
+    session_enable(&c->session, hook);
+  else
+    c->early_hooks |= hook;
 }
 
 /* setup(context, isServer, servername, requestCert, rejectUnauthorized) */
@@ -87,34 +86,37 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, self, c);
   SSL_CTX *ctx = context_from_value(env, argv[0]);
   int is_server = util_get_bool(env, argv[1]);
-  int mode = SSL_VERIFY_NONE;
+  int mode = 0;
 
   if (ctx == NULL)
     return NULL;
   if (c->has_session)
     return util_throw(env, "ERR_TLS_INVALID_STATE", "already set up");
-  if (session_init(&c->session, ctx, is_server) != 0)
+  if (session_init(&c->session, ctx, is_server, &connection_session_hooks) != 0)
     return errors_throw_queue(env, "SSL_new");
   c->has_session = 1;
   if (!is_server) {
-    mode = SSL_VERIFY_PEER;
+    mode = SESSION_VERIFY_PEER;
     if (!util_is_nullish(env, argv[2])) {
       char *name = util_get_string(env, argv[2]);
       if (name == NULL)
         return NULL;
-      SSL_set_tlsext_host_name(c->session.ssl, name);
+      session_set_servername(&c->session, name);
       free(name);
     }
   } else if (util_get_bool(env, argv[3])) {
-    mode = SSL_VERIFY_PEER;
+    mode = SESSION_VERIFY_PEER;
     if (util_get_bool(env, argv[4]))
-      mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+      mode |= SESSION_VERIFY_REQUIRE_CERT;
   }
-  SSL_set_verify(c->session.ssl, mode, verify_accept_all);
-  SSL_set_app_data(c->session.ssl, c);
+  session_set_verify(&c->session, mode);
   if (c->trace)
-    connection_apply_trace(c);
-  handshake_watch_renegotiation(c);
+    session_trace(&c->session);
+  if (c->early_hooks & SESSION_HOOK_KEYLOG)
+    session_enable(&c->session, SESSION_HOOK_KEYLOG);
+  if (c->early_hooks & SESSION_HOOK_CACHE)
+    session_enable(&c->session, SESSION_HOOK_CACHE);
+  c->early_hooks = 0;
   return util_undefined(env);
 }
 
@@ -131,23 +133,13 @@ static napi_value connection_set_alpn(napi_env env, napi_callback_info info) {
     return util_throw(env, "ERR_TLS_INVALID_STATE", "not set up");
   napi_get_value_bool(env, argv[0], &use_callback);
   if (use_callback) {
-    c->alpn_callback = 1;
+    session_enable(&c->session, SESSION_HOOK_ALPN);
     return util_undefined(env);
   }
   if (!util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  if (!c->session.is_server) {
-    if (SSL_set_alpn_protos(c->session.ssl, (const unsigned char *)data,
-                            (unsigned int)len) != 0)
-      return errors_throw_queue(env, "SSL_set_alpn_protos");
-    return util_undefined(env);
-  }
-  free(c->alpn);
-  c->alpn = malloc(len > 0 ? len : 1);
-  if (c->alpn == NULL)
-    return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
-  memcpy(c->alpn, data, len);
-  c->alpn_len = len;
+  if (!session_set_alpn(&c->session, (const unsigned char *)data, len))
+    return errors_throw_queue(env, "SSL_set_alpn_protos");
   return util_undefined(env);
 }
 
@@ -160,13 +152,12 @@ static napi_value connection_enable_psk(napi_env env, napi_callback_info info) {
 
   if (!c->has_session)
     return util_throw(env, "ERR_TLS_INVALID_STATE", "not set up");
-  handshake_enable_psk(c);
-  if (c->session.is_server && !util_is_nullish(env, argv[0])) {
+  session_enable(&c->session, SESSION_HOOK_PSK);
+  if (session_is_server(&c->session) && !util_is_nullish(env, argv[0])) {
     char *hint = util_get_string(env, argv[0]);
     if (hint == NULL)
       return NULL;
-    ok = SSL_use_psk_identity_hint(c->session.ssl, hint) == 1;
-    ERR_clear_error();
+    ok = session_set_psk_hint(&c->session, hint);
     free(hint);
   }
   return util_bool(env, ok);
@@ -179,9 +170,9 @@ static napi_value connection_enable_cert_cb(napi_env env,
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  if (!c->has_session || !c->session.is_server)
+  if (!c->has_session || !session_is_server(&c->session))
     return util_throw(env, "ERR_TLS_INVALID_STATE", "not a server session");
-  handshake_enable_cert_cb(c);
+  session_enable(&c->session, SESSION_HOOK_CONTEXT);
   return util_undefined(env);
 }
 
@@ -193,22 +184,27 @@ static napi_value connection_cert_cb_done(napi_env env,
   THIS_CONNECTION(env, self, c);
   SSL_CTX *ctx = NULL;
 
-  if (c->cert_cb != CERT_CB_WAITING)
+  int in_hook;
+
+  if (!c->has_session || c->session.state != SESSION_WAIT_CONTEXT)
     return util_undefined(env);
   if (!util_is_nullish(env, argv[0]) &&
       (ctx = context_from_value(env, argv[0])) == NULL)
     return NULL;
-  if (!handshake_cert_done(c, ctx)) {
+  in_hook = session_has(&c->session, SESSION_IN_CONTEXT_HOOK);
+  /* From Node 22 an SNI context without a certificate is passed over: the
+   * handshake goes on with the server's own. */
+  if (!session_choose_context(&c->session, ctx, c->inst->node_major >= 22)) {
     /* As in Node: the application hears why the context could not be
      * used, and the handshake goes on without it (and fails on its own,
      * with an alert to the client, when nothing else can serve). */
     napi_value error = errors_tls_from_queue(env, "CertCbDone");
-    if (!c->in_cert_cb)
+    if (!in_hook)
       connection_resume(c);
     napi_throw(env, error);
     return NULL;
   }
-  if (!c->in_cert_cb)
+  if (!in_hook)
     connection_resume(c);
   return util_undefined(env);
 }
@@ -220,7 +216,7 @@ static napi_value connection_enable_keylog(napi_env env,
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  c->keylog = 1;
+  enable_hook(c, SESSION_HOOK_KEYLOG);
   return util_undefined(env);
 }
 
@@ -231,7 +227,7 @@ static napi_value connection_enable_session_callbacks(napi_env env,
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  c->session_callbacks = 1;
+  enable_hook(c, SESSION_HOOK_CACHE);
   return util_undefined(env);
 }
 
@@ -253,14 +249,18 @@ static napi_value connection_load_session(napi_env env,
   GET_ARGS(env, info, 1, argv, self);
   THIS_CONNECTION(env, self, c);
   const char *data = NULL;
+  const unsigned char *p;
   size_t len = 0;
 
-  if (c->resume_state != RESUME_WAITING)
+  if (!c->has_session || c->session.state != SESSION_WAIT_SESSION)
     return util_undefined(env);
   if (!util_is_nullish(env, argv[0]) &&
       !util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  resumption_load_session(c, data, len);
+  p = (const unsigned char *)data;
+  session_resume_with(
+      &c->session, data != NULL ? d2i_SSL_SESSION(NULL, &p, (long)len) : NULL);
+  ERR_clear_error();
   connection_resume(c);
   return util_undefined(env);
 }
@@ -274,7 +274,7 @@ static napi_value connection_enable_trace(napi_env env,
   (void)argv;
   c->trace = 1;
   if (c->has_session)
-    connection_apply_trace(c);
+    session_trace(&c->session);
   return util_undefined(env);
 }
 
@@ -285,8 +285,8 @@ static napi_value connection_request_ocsp(napi_env env,
   THIS_CONNECTION(env, self, c);
 
   (void)argv;
-  if (c->has_session && !c->session.is_server)
-    SSL_set_tlsext_status_type(c->session.ssl, TLSEXT_STATUSTYPE_ocsp);
+  if (c->has_session)
+    session_request_ocsp(&c->session);
   return util_undefined(env);
 }
 
@@ -300,7 +300,9 @@ static napi_value connection_set_ocsp_response(napi_env env,
 
   if (!util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
-  if (!handshake_set_ocsp_response(c, data, len))
+  if (!c->has_session)
+    return util_undefined(env);
+  if (!session_set_ocsp_response(&c->session, (const unsigned char *)data, len))
     return util_throw(env, "ERR_MEMORY_ALLOCATION_FAILED", "out of memory");
   return util_undefined(env);
 }
@@ -315,11 +317,8 @@ static napi_value connection_renegotiate(napi_env env,
   if (!c->has_session || !connection_alive(c))
     return util_throw(env, "ERR_TLS_INVALID_STATE",
                       "TLS socket connection must be securely established");
-  ERR_clear_error();
-  if (SSL_renegotiate(c->session.ssl) != 1)
+  if (!session_renegotiate(&c->session))
     return errors_throw_queue(env, "SSL_renegotiate");
-  if (SSL_do_handshake(c->session.ssl) != 1)
-    ERR_clear_error(); /* waits for the peer, like any handshake */
   connection_flush(c, 0);
   return util_undefined(env);
 }
@@ -329,16 +328,16 @@ static napi_value connection_set_verify_mode(napi_env env,
                                              napi_callback_info info) {
   GET_ARGS(env, info, 2, argv, self);
   THIS_CONNECTION(env, self, c);
-  int mode = SSL_VERIFY_NONE;
+  int mode = 0;
 
   if (!c->has_session)
     return util_undefined(env);
-  if (!c->session.is_server || util_get_bool(env, argv[0])) {
-    mode = SSL_VERIFY_PEER;
-    if (c->session.is_server && util_get_bool(env, argv[1]))
-      mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  if (!session_is_server(&c->session) || util_get_bool(env, argv[0])) {
+    mode = SESSION_VERIFY_PEER;
+    if (util_get_bool(env, argv[1]))
+      mode |= SESSION_VERIFY_REQUIRE_CERT;
   }
-  SSL_set_verify(c->session.ssl, mode, verify_accept_all);
+  session_set_verify(&c->session, mode);
   return util_undefined(env);
 }
 
@@ -352,7 +351,7 @@ static napi_value connection_start(napi_env env, napi_callback_info info) {
   if (!c->has_session || !connection_alive(c))
     return util_int(env, UV_EINVAL);
   connection_hold(c);
-  if (!c->session.is_server) {
+  if (!session_is_server(&c->session)) {
     if (session_handshake(&c->session) == SESSION_ERROR) {
       connection_fail_tls(c);
       return util_int(env, 0);
@@ -372,7 +371,7 @@ static napi_value connection_read_start(napi_env env, napi_callback_info info) {
   c->read_requested = 1;
   if (!connection_alive(c) || !c->has_session || offload_busy(c))
     return util_undefined(env); /* the step's end resumes reading */
-  if (c->session.handshake_done && session_has_input(&c->session))
+  if (session_handshake_done(&c->session) && session_has_input(&c->session))
     connection_process(c);
   else
     connection_update_reading(c);
@@ -406,7 +405,8 @@ static napi_value connection_write(napi_env env, napi_callback_info info) {
   const char *data;
   size_t len;
 
-  if (!connection_alive(c) || !c->has_session || !c->session.handshake_done)
+  if (!connection_alive(c) || !c->has_session ||
+      !session_handshake_done(&c->session))
     return util_int(env, UV_EPIPE);
   if (!util_get_bytes(env, argv[0], &data, &len))
     return util_throw_type(env, "ERR_INVALID_ARG_TYPE", "expected a Buffer");
@@ -427,7 +427,8 @@ static napi_value connection_writev(napi_env env, napi_callback_info info) {
   char stage[WRITEV_STAGE];
   size_t staged = 0;
 
-  if (!connection_alive(c) || !c->has_session || !c->session.handshake_done)
+  if (!connection_alive(c) || !c->has_session ||
+      !session_handshake_done(&c->session))
     return util_int(env, UV_EPIPE);
   NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
   for (uint32_t i = 0; i < count && st == SESSION_OK; i++) {
@@ -463,7 +464,7 @@ static napi_value connection_shutdown(napi_env env, napi_callback_info info) {
   (void)argv;
   if (!connection_alive(c))
     return util_int(env, UV_ENOTCONN);
-  if (c->has_session && c->session.handshake_done) {
+  if (c->has_session && session_handshake_done(&c->session)) {
     session_shutdown(&c->session);
     connection_flush(c, 0);
   }
@@ -567,7 +568,7 @@ static napi_value connection_set_key_cert(napi_env env,
     return NULL;
   if (!c->has_session)
     return util_undefined(env);
-  if (!handshake_use_key_cert(c->session.ssl, ctx))
+  if (!session_use_key_cert(&c->session, ctx))
     return errors_throw_queue(env, "SetKeyCert");
   return util_undefined(env);
 }

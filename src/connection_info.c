@@ -8,7 +8,7 @@
 #include "connection.h"
 #include "errors.h"
 #include "util.h"
-#include "resumption.h"
+#include "connection_hooks.h"
 #include "x509.h"
 
 #define THIS_CONNECTION(env, info, c)                                          \
@@ -26,9 +26,10 @@ static napi_value null_value(napi_env env) {
   return v;
 }
 
-static SSL *ssl_of(connection_t *c) {
-  /* Nothing to report while a pool thread runs the handshake. */
-  return c->has_session && c->offload == NULL ? c->session.ssl : NULL;
+/* The SSL to query, or NULL before setup and while a pool thread runs the
+ * handshake. */
+static const SSL *ssl_of(connection_t *c) {
+  return c->has_session ? session_peek(&c->session) : NULL;
 }
 
 int connection_fill_address(napi_env env, napi_value out,
@@ -117,14 +118,14 @@ napi_value connection_set_keep_alive(napi_env env, napi_callback_info info) {
 
 napi_value connection_get_protocol(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
 
   return ssl != NULL ? util_string(env, SSL_get_version(ssl)) : null_value(env);
 }
 
 napi_value connection_get_cipher(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   const SSL_CIPHER *cipher = ssl != NULL ? SSL_get_current_cipher(ssl) : NULL;
   napi_value out;
 
@@ -140,7 +141,7 @@ napi_value connection_get_cipher(napi_env env, napi_callback_info info) {
 /* getALPNNegotiatedProtocol(): the protocol, or false. */
 napi_value connection_get_alpn(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   const unsigned char *proto = NULL;
   unsigned int len = 0;
   napi_value result;
@@ -155,47 +156,27 @@ napi_value connection_get_alpn(napi_env env, napi_callback_info info) {
 
 napi_value connection_get_servername(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   const char *name =
       ssl != NULL ? SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) : NULL;
 
   return name != NULL ? util_string(env, name) : util_bool(env, 0);
 }
 
-/* The verification verdict, as the running Node gives it: a peer without a
- * certificate counts as unverified, except under PSK and TLS 1.3
- * resumption (on a server, only before Node 24). */
-static long verify_result(SSL *ssl, int strict) {
-  X509 *peer = SSL_get0_peer_certificate(ssl);
-  const SSL_CIPHER *cipher;
-  SSL_SESSION *sess;
-
-  if (peer != NULL)
-    return SSL_get_verify_result(ssl);
-  if (strict)
-    return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
-  cipher = SSL_get_current_cipher(ssl);
-  sess = SSL_get_session(ssl);
-  if ((cipher != NULL && SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk) ||
-      (sess != NULL &&
-       SSL_SESSION_get_protocol_version(sess) == TLS1_3_VERSION &&
-       SSL_session_reused(ssl)))
-    return X509_V_OK;
-  return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
-}
-
 /* verifyError(): null, or an Error whose code names the X509_V_ERR_*. */
 napi_value connection_verify_error(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   napi_value message, error;
   const char *code;
   long result;
 
   if (ssl == NULL)
     return null_value(env);
-  result =
-      verify_result(ssl, c->session.is_server && c->inst->node_major >= 24);
+  /* A peer without a certificate counts as unverified, except under PSK
+   * and TLS 1.3 resumption (on a server, only before Node 24). */
+  result = session_verify_result(&c->session, session_is_server(&c->session) &&
+                                                  c->inst->node_major >= 24);
   if (result == X509_V_OK)
     return null_value(env);
   code = errors_verify_code(result);
@@ -209,17 +190,17 @@ napi_value connection_verify_error(napi_env env, napi_callback_info info) {
 /* getPeerCertificateChain(detailed): { chain: [DER...], selfSigned } */
 napi_value connection_get_peer_chain(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
 
   if (ssl == NULL)
     return null_value(env);
-  return x509_peer_chain(env, ssl, c->session.is_server,
+  return x509_peer_chain(env, ssl, session_is_server(&c->session),
                          util_get_bool(env, argv[0]));
 }
 
 napi_value connection_get_certificate(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   X509 *cert = ssl != NULL ? SSL_get_certificate(ssl) : NULL;
 
   return cert != NULL ? x509_to_der(env, cert) : null_value(env);
@@ -227,7 +208,7 @@ napi_value connection_get_certificate(napi_env env, napi_callback_info info) {
 
 napi_value connection_is_session_reused(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
 
   return util_bool(env, ssl != NULL && SSL_session_reused(ssl));
 }
@@ -235,20 +216,17 @@ napi_value connection_is_session_reused(napi_env env, napi_callback_info info) {
 /* getSession(): the current session, serialized, or undefined. */
 napi_value connection_get_session(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
-  SSL_SESSION *sess = ssl != NULL ? SSL_get_session(ssl) : NULL;
+  SSL_SESSION *sess = c->has_session ? session_current(&c->session) : NULL;
 
-  if (c->secure_session != NULL)
-    sess = c->secure_session;
   if (sess == NULL)
     return util_undefined(env);
-  return resumption_session_to_js(env, sess);
+  return connection_session_to_js(env, sess);
 }
 
 /* setSession(buffer): offer this session to the server. */
 napi_value connection_set_session(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   const unsigned char *p;
   const char *data;
   SSL_SESSION *sess;
@@ -265,9 +243,9 @@ napi_value connection_set_session(napi_env env, napi_callback_info info) {
     sess = d2i_SSL_SESSION(NULL, &p, (long)len);
   if (sess == NULL)
     return util_throw(env, "ERR_INVALID_ARG_VALUE", "Bad session");
-  ok = SSL_set_session(ssl, sess);
+  ok = session_set_session(&c->session, sess);
   SSL_SESSION_free(sess);
-  if (ok != 1)
+  if (!ok)
     return errors_throw_queue(env, "SSL_set_session");
   return util_undefined(env);
 }
@@ -275,7 +253,7 @@ napi_value connection_set_session(napi_env env, napi_callback_info info) {
 /* getTLSTicket(): the ticket of the current session, or undefined. */
 napi_value connection_get_tls_ticket(napi_env env, napi_callback_info info) {
   THIS_CONNECTION(env, info, c);
-  SSL *ssl = ssl_of(c);
+  const SSL *ssl = ssl_of(c);
   SSL_SESSION *sess = ssl != NULL ? SSL_get_session(ssl) : NULL;
   const unsigned char *ticket = NULL;
   size_t len = 0;

@@ -15,24 +15,27 @@
 #include "errors.h"
 #include "util.h"
 
-#define THIS_SSL(env, info, n, argv, ssl)                                      \
+/* The connection's session, NULL when there is none to ask (before setup,
+ * or while a pool thread runs the handshake). */
+#define THIS_SESSION(env, info, n, argv, s)                                    \
   GET_ARGS(env, info, n, argv, self_);                                         \
   connection_t *c_ = connection_unwrap(env, self_);                            \
-  SSL *ssl;                                                                    \
+  session_t *s;                                                                \
   if (c_ == NULL)                                                              \
     return NULL;                                                               \
-  ssl = c_->has_session && c_->offload == NULL ? c_->session.ssl : NULL;
+  s = c_->has_session && session_peek(&c_->session) != NULL ? &c_->session     \
+                                                            : NULL;
 
 typedef size_t (*finished_getter)(const SSL *, void *, size_t);
 
 static napi_value finished(napi_env env, napi_callback_info info,
                            finished_getter get) {
-  THIS_SSL(env, info, 0, argv, ssl);
+  THIS_SESSION(env, info, 0, argv, s);
   char buf[EVP_MAX_MD_SIZE];
   size_t len;
 
   (void)argv;
-  if (ssl == NULL || (len = get(ssl, buf, sizeof(buf))) == 0)
+  if (s == NULL || (len = get(session_peek(s), buf, sizeof(buf))) == 0)
     return util_undefined(env);
   return util_buffer_copy(env, buf, len);
 }
@@ -48,7 +51,7 @@ napi_value connection_get_peer_finished(napi_env env, napi_callback_info info) {
 /* exportKeyingMaterial(length, label, context?) */
 napi_value connection_export_keying_material(napi_env env,
                                              napi_callback_info info) {
-  THIS_SSL(env, info, 3, argv, ssl);
+  THIS_SESSION(env, info, 3, argv, s);
   const char *context = NULL;
   size_t context_len = 0;
   char *label;
@@ -57,7 +60,7 @@ napi_value connection_export_keying_material(napi_env env,
   uint32_t length = 0;
   int ok;
 
-  if (ssl == NULL)
+  if (s == NULL)
     return util_throw(env, "ERR_TLS_INVALID_STATE",
                       "TLS socket connection must be securely established");
   NAPI_CALL(env, napi_get_value_uint32(env, argv[0], &length));
@@ -72,11 +75,11 @@ napi_value connection_export_keying_material(napi_env env,
     free(label);
     return NULL;
   }
-  ok = SSL_export_keying_material(ssl, out, length, label, strlen(label),
-                                  (const unsigned char *)context, context_len,
-                                  context != NULL);
+  ok = session_export_keying_material(s, out, length, label,
+                                      (const unsigned char *)context,
+                                      context_len, context != NULL);
   free(label);
-  if (ok != 1)
+  if (!ok)
     return errors_throw_queue(env, "SSL_export_keying_material");
   return result;
 }
@@ -85,9 +88,8 @@ napi_value connection_export_keying_material(napi_env env,
 /* A key exchange group with no classical key (a hybrid such as
  * X25519MLKEM768): known by the negotiated group's name alone, as Node
  * reports it. Nothing when no group was negotiated (a resumption). */
-static void set_group_only(napi_env env, SSL *ssl, napi_value out) {
-  int nid = SSL_get_negotiated_group(ssl);
-  const char *group = nid != 0 ? SSL_group_to_name(ssl, nid) : NULL;
+static void set_group_only(napi_env env, session_t *s, napi_value out) {
+  const char *group = session_group_name(s);
   napi_value undefined;
 
   if (group == NULL)
@@ -100,21 +102,21 @@ static void set_group_only(napi_env env, SSL *ssl, napi_value out) {
 
 napi_value connection_get_ephemeral_key_info(napi_env env,
                                              napi_callback_info info) {
-  THIS_SSL(env, info, 0, argv, ssl);
+  THIS_SESSION(env, info, 0, argv, s);
   napi_value out;
-  EVP_PKEY *key = NULL;
+  EVP_PKEY *key;
   const char *name = NULL;
   int id;
 
   (void)argv;
-  if (ssl == NULL || c_->session.is_server) {
+  if (s == NULL || session_is_server(s)) {
     napi_get_null(env, &out);
     return out;
   }
   NAPI_CALL(env, napi_create_object(env, &out));
-  if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == NULL) {
+  if ((key = session_peer_key(s)) == NULL) {
     ERR_clear_error();
-    set_group_only(env, ssl, out);
+    set_group_only(env, s, out);
     return out;
   }
   id = EVP_PKEY_get_id(key);
@@ -137,7 +139,7 @@ napi_value connection_get_ephemeral_key_info(napi_env env,
     util_set_string(env, out, "name", name);
     util_set_int(env, out, "size", EVP_PKEY_get_bits(key));
   } else {
-    set_group_only(env, ssl, out);
+    set_group_only(env, s, out);
   }
   EVP_PKEY_free(key);
   return out;
@@ -165,20 +167,20 @@ static const char *sign_name(int nid) {
 /* getSharedSigalgs(): "RSA-PSS+SHA256" and the like, in OpenSSL's order. */
 napi_value connection_get_shared_sigalgs(napi_env env,
                                          napi_callback_info info) {
-  THIS_SSL(env, info, 0, argv, ssl);
+  THIS_SESSION(env, info, 0, argv, s);
   napi_value out;
   int count;
 
   (void)argv;
   NAPI_CALL(env, napi_create_array(env, &out));
-  if (ssl == NULL)
+  if (s == NULL)
     return out;
-  count = SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, NULL, NULL);
+  count = session_shared_sigalg(s, -1, NULL, NULL);
   for (int i = 0; i < count; i++) {
     int sign_nid = 0, hash_nid = 0;
     const char *sign, *hash;
     char name[128];
-    SSL_get_shared_sigalgs(ssl, i, &sign_nid, &hash_nid, NULL, NULL, NULL);
+    session_shared_sigalg(s, i, &sign_nid, &hash_nid);
     sign = sign_name(sign_nid);
     hash = OBJ_nid2sn(hash_nid);
     snprintf(name, sizeof(name), "%s+%s", sign != NULL ? sign : "UNDEF",
@@ -191,10 +193,10 @@ napi_value connection_get_shared_sigalgs(napi_env env,
 /* setMaxSendFragment(size): the largest plaintext record this side sends. */
 napi_value connection_set_max_send_fragment(napi_env env,
                                             napi_callback_info info) {
-  THIS_SSL(env, info, 1, argv, ssl);
+  THIS_SESSION(env, info, 1, argv, s);
 
-  if (ssl == NULL)
+  if (s == NULL)
     return util_bool(env, 0);
-  return util_bool(env, SSL_set_max_send_fragment(
-                            ssl, (long)util_get_int(env, argv[0], 0)) == 1);
+  return util_bool(env, session_set_max_send_fragment(
+                            s, (long)util_get_int(env, argv[0], 0)));
 }

@@ -8,10 +8,11 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "addon.h"
 #include "errors.h"
-#include "handshake.h"
 #include "openssl_compat.h"
-#include "resumption.h"
+#include "session.h"
+#include "ticket_keys.h"
 #include "x509.h"
 #include "util.h"
 
@@ -67,8 +68,9 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
   SSL_CTX_set_session_cache_mode(
       c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER |
                   SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR);
-  handshake_install(c->ctx, acknowledges_sni(instance_get(env)->node_major));
-  if (!resumption_install(c->ctx)) {
+  session_install_callbacks(c->ctx,
+                            acknowledges_sni(instance_get(env)->node_major));
+  if (!ticket_keys_install(c->ctx)) {
     SSL_CTX_free(c->ctx);
     free(c);
     return errors_throw_queue(env, "ticket keys");
@@ -511,7 +513,7 @@ static napi_value context_set_ticket_keys(napi_env env,
   if (!util_get_bytes(env, argv[0], &data, &len) || len != TICKET_KEYS_LENGTH)
     return util_throw_type(env, "ERR_INVALID_ARG_VALUE",
                            "ticket keys must be exactly 48 bytes");
-  resumption_set_ticket_keys(c->ctx, (const unsigned char *)data);
+  ticket_keys_set(c->ctx, (const unsigned char *)data);
   return util_undefined(env);
 }
 
@@ -525,7 +527,7 @@ static napi_value context_get_ticket_keys(napi_env env,
   (void)argv;
   if (c == NULL)
     return NULL;
-  if (!resumption_ticket_keys(c->ctx, keys))
+  if (!ticket_keys_get(c->ctx, keys))
     return util_undefined(env);
   result = util_buffer_copy(env, keys, TICKET_KEYS_LENGTH);
   OPENSSL_cleanse(keys, sizeof(keys));

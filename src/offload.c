@@ -5,7 +5,6 @@
 
 #include <openssl/err.h>
 
-#include "bio.h"
 #include "util.h"
 
 /* OpenSSL's error queue is per thread: what the step left on the pool
@@ -61,24 +60,11 @@ static int loop_busy(connection_t *c) {
   }
 }
 
-/* A complete handshake record (the client hello) waits at the head of the
- * input: the step will get through it in one go. */
-static int client_hello_ready(connection_t *c) {
-  const unsigned char *header;
-  size_t len = bio_queue_peek(c->session.in, (const char **)&header);
-  size_t record;
-
-  if (len < 5)
-    return 0;
-  record = ((size_t)header[3] << 8) | header[4];
-  return header[0] == 22 && len >= 5 + record;
-}
-
+/* The session says whether its step may leave the loop thread (no hook
+ * could be called from it); the connection adds its own conditions. */
 static int qualifies(connection_t *c) {
-  return c->session.is_server && !c->offloaded && loop_busy(c) &&
-         !c->session.handshake_done && c->transport.kind != TRANSPORT_JS &&
-         c->cert_cb == CERT_CB_OFF && !c->session_callbacks && !c->keylog &&
-         !c->alpn_callback && !c->psk && !c->trace && client_hello_ready(c);
+  return !c->offloaded && c->transport.kind != TRANSPORT_JS && !c->trace &&
+         session_may_offload(&c->session) && loop_busy(c);
 }
 
 static void collect_errors(struct offload *o) {
@@ -141,6 +127,7 @@ static void step_done(uv_work_t *req, int status) {
 
   (void)status;
   c->offload = NULL;
+  session_set_on_pool(&c->session, 0);
   if (!c->handle_open || c->inst->tearing_down) {
     free_offload(o);
     connection_offload_closed(c);
@@ -169,9 +156,11 @@ int offload_handshake(connection_t *c) {
   c->offloaded = 1;
   c->inst->offloaded++;
   c->offload = o;
+  session_set_on_pool(&c->session, 1);
   transport_read_stop(&c->transport);
   if (uv_queue_work(c->inst->loop, &o->req, run_step, step_done) != 0) {
     c->offload = NULL;
+    session_set_on_pool(&c->session, 0);
     free(o);
     connection_update_reading(c);
     return 0;

@@ -32,7 +32,7 @@ static int is_self_issued(X509 *cert) {
  * A resumed client session shows none: Node's client resumes from a
  * serialized session, which keeps the server's certificate but not its
  * chain, and reads the chain only. */
-static STACK_OF(X509) * peer_certs(SSL *ssl, int is_server) {
+static STACK_OF(X509) * peer_certs(const SSL *ssl, int is_server) {
   STACK_OF(X509) *sent = SSL_get_peer_cert_chain(ssl);
   STACK_OF(X509) *certs = sk_X509_new_null();
   X509 *leaf = is_server ? SSL_get0_peer_certificate(ssl) : NULL;
@@ -52,7 +52,7 @@ static STACK_OF(X509) * peer_certs(SSL *ssl, int is_server) {
 }
 
 /* The issuer from the trust store, with a reference the caller frees. */
-static X509 *issuer_in_store(SSL *ssl, X509 *cert) {
+static X509 *issuer_in_store(const SSL *ssl, X509 *cert) {
   X509_STORE *store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
   X509_STORE_CTX *sctx = X509_STORE_CTX_new();
   X509 *issuer = NULL;
@@ -81,7 +81,7 @@ static void push_der(napi_env env, napi_value array, uint32_t *n, X509 *c) {
  * in order is walked to its end, one sent out of order may stop early and
  * go on from the trust store. That is what programs see from the built-in,
  * so it is what they get here. */
-static napi_value detailed_chain(napi_env env, SSL *ssl, int is_server) {
+static napi_value detailed_chain(napi_env env, const SSL *ssl, int is_server) {
   STACK_OF(X509) *certs = peer_certs(ssl, is_server);
   napi_value result, chain;
   X509 *cert;
@@ -128,7 +128,7 @@ static napi_value detailed_chain(napi_env env, SSL *ssl, int is_server) {
   return result;
 }
 
-napi_value x509_peer_chain(napi_env env, SSL *ssl, int is_server,
+napi_value x509_peer_chain(napi_env env, const SSL *ssl, int is_server,
                            int detailed) {
   STACK_OF(X509) * certs;
   napi_value result, chain;

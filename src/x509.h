@@ -11,6 +11,7 @@ napi_value x509_to_der(napi_env env, X509 *cert);
 /* The peer's certificates as { chain: [DER, ...], selfSigned }, leaf
  * first: as sent, or with `detailed` the issuer chain Node builds for
  * getPeerCertificate(true). */
-napi_value x509_peer_chain(napi_env env, SSL *ssl, int is_server, int detailed);
+napi_value x509_peer_chain(napi_env env, const SSL *ssl, int is_server,
+                           int detailed);
 
 #endif

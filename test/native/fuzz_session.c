@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (ctx == NULL)
       abort();
   }
-  if (session_init(&s, ctx, FUZZ_SERVER) != 0)
+  if (session_init(&s, ctx, FUZZ_SERVER, NULL) != 0)
     return 0;
   if (!FUZZ_SERVER) {
     SSL_set_tlsext_host_name(s.ssl, "localhost");

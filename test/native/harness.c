@@ -107,9 +107,9 @@ SSL_CTX *harness_client_ctx(key_kind_t kind, int version) {
 int pair_init(pair_t *p, SSL_CTX *client_ctx, SSL_CTX *server_ctx) {
   p->client_status = SESSION_WANT_INPUT;
   p->server_status = SESSION_WANT_INPUT;
-  if (session_init(&p->server, server_ctx, 1) != 0)
+  if (session_init(&p->server, server_ctx, 1, NULL) != 0)
     return -1;
-  if (session_init(&p->client, client_ctx, 0) != 0) {
+  if (session_init(&p->client, client_ctx, 0, NULL) != 0) {
     session_free(&p->server);
     return -1;
   }
@@ -144,7 +144,8 @@ int pair_handshake(pair_t *p, int max_rounds) {
     moved += pair_transfer(&p->server, &p->client);
     if (p->client_status == SESSION_ERROR || p->server_status == SESSION_ERROR)
       return 0;
-    if (p->client.handshake_done && p->server.handshake_done && moved == 0)
+    if (session_handshake_done(&p->client) &&
+        session_handshake_done(&p->server) && moved == 0)
       return 1;
     if (moved == 0 && p->client_status != SESSION_OK &&
         p->server_status != SESSION_OK)

@@ -311,10 +311,10 @@ static void test_byte_at_a_time(int version) {
       session_out_consume(from, 1);
       CHECK(session_handshake(to) != SESSION_ERROR);
     }
-    if (p.client.handshake_done && p.server.handshake_done)
+    if (session_handshake_done(&p.client) && session_handshake_done(&p.server))
       break;
   }
-  CHECK(p.client.handshake_done && p.server.handshake_done);
+  CHECK(session_handshake_done(&p.client) && session_handshake_done(&p.server));
   CHECK(carries(&p.client, &p.server, 5));
   pair_free(&p);
 }
@@ -404,7 +404,8 @@ static void write_corpus(const char *client_dir, const char *server_dir) {
       if (session_out_peek(&p.server, &(const char *){NULL}) > 0)
         append_flight(&to_client, &client_len, &p.server);
       pair_transfer(&p.server, &p.client);
-      if (p.client.handshake_done && p.server.handshake_done)
+      if (session_handshake_done(&p.client) &&
+          session_handshake_done(&p.server))
         break;
     }
     session_write(&p.client, "ping", 4);
