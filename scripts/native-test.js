@@ -20,8 +20,8 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const native = path.join(root, 'test', 'native');
 const out = path.join(root, 'build', 'native');
-const SOURCES = ["src/session.c", "src/session_callbacks.c", "src/session_config.c",
-  "src/session_info.c", "src/bio.c", "test/native/harness.c"];
+const SOURCES = ['session', 'session_callbacks', 'session_config', 'session_info', 'bio']
+  .map((name) => `src/core/${name}.c`).concat('test/native/harness.c');
 const SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined',
   '-fno-omit-frame-pointer'];
 const FLAGS = ['-g', '-O1', '-Wall', '-Wextra', '-Werror', '-Isrc'];

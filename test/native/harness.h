@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-#include "../../src/session.h"
+#include "core/session.h"
 
 /* A self-signed certificate for "localhost" and its key (ECDSA P-256 or
  * RSA-2048), made once per process. */
