@@ -63,10 +63,13 @@ function compile(cc, output, sources, extra) {
 }
 
 function unitTests() {
-  const bin = path.join(out, 'session_test');
-  compile(process.env.CC || 'cc', bin, ['test/native/session_test.c', ...SOURCES], SANITIZE);
-  const r = run(bin, []);
-  return r.status === 0;
+  let ok = true;
+  for (const name of ['session_test', 'hooks_test']) {
+    const bin = path.join(out, name);
+    compile(process.env.CC || 'cc', bin, [`test/native/${name}.c`, ...SOURCES], SANITIZE);
+    ok = run(bin, []).status === 0 && ok;
+  }
+  return ok;
 }
 
 function fuzz(side, o) {

@@ -21,7 +21,7 @@ void harness_fail(const char *file, int line, const char *what) {
   harness_failures++;
 }
 
-static identity_t identities[2];
+static identity_t identities[3];
 
 static EVP_PKEY *make_key(key_kind_t kind) {
   if (kind == KEY_RSA)
@@ -74,7 +74,8 @@ static SSL_CTX *new_ctx(int version) {
     SSL_CTX_set_min_proto_version(ctx, version);
     SSL_CTX_set_max_proto_version(ctx, version);
   }
-  SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+  /* As the addon's contexts have them. */
+  session_install_callbacks(ctx, 0);
   return ctx;
 }
 
@@ -105,11 +106,17 @@ SSL_CTX *harness_client_ctx(key_kind_t kind, int version) {
 }
 
 int pair_init(pair_t *p, SSL_CTX *client_ctx, SSL_CTX *server_ctx) {
+  return pair_init_hooked(p, client_ctx, server_ctx, NULL, NULL);
+}
+
+int pair_init_hooked(pair_t *p, SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                     const session_hooks_t *client_hooks,
+                     const session_hooks_t *server_hooks) {
   p->client_status = SESSION_WANT_INPUT;
   p->server_status = SESSION_WANT_INPUT;
-  if (session_init(&p->server, server_ctx, 1, NULL) != 0)
+  if (session_init(&p->server, server_ctx, 1, server_hooks) != 0)
     return -1;
-  if (session_init(&p->client, client_ctx, 0, NULL) != 0) {
+  if (session_init(&p->client, client_ctx, 0, client_hooks) != 0) {
     session_free(&p->server);
     return -1;
   }

@@ -5,6 +5,7 @@
  * ciphertext one side queues is handed to the other by pair_pump(). */
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <openssl/ssl.h>
 
@@ -17,7 +18,8 @@ typedef struct identity {
   X509 *cert;
 } identity_t;
 
-typedef enum { KEY_ECDSA, KEY_RSA } key_kind_t;
+/* KEY_ECDSA_OTHER: a second ECDSA identity, for a context of its own. */
+typedef enum { KEY_ECDSA, KEY_RSA, KEY_ECDSA_OTHER } key_kind_t;
 
 const identity_t *harness_identity(key_kind_t kind);
 
@@ -33,6 +35,9 @@ typedef struct pair {
 } pair_t;
 
 int pair_init(pair_t *p, SSL_CTX *client_ctx, SSL_CTX *server_ctx);
+int pair_init_hooked(pair_t *p, SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                     const session_hooks_t *client_hooks,
+                     const session_hooks_t *server_hooks);
 void pair_free(pair_t *p);
 
 /* Moves what `from` queued into `to`'s input; the byte count moved. */
@@ -55,5 +60,11 @@ extern int harness_failures;
     }                                                                          \
   } while (0)
 void harness_fail(const char *file, int line, const char *what);
+#define RUN(name, call)                                                        \
+  do {                                                                         \
+    int before = harness_failures;                                             \
+    call;                                                                      \
+    printf("%s %s\n", harness_failures == before ? "ok  " : "FAIL", name);     \
+  } while (0)
 
 #endif

@@ -176,49 +176,6 @@ static void test_renegotiation_refused(void) {
   pair_free(&p);
 }
 
-static int cert_cb_calls;
-static int cert_cb_answer;
-
-static int pausing_cert_cb(SSL *ssl, void *arg) {
-  (void)ssl;
-  (void)arg;
-  cert_cb_calls++;
-  return cert_cb_answer;
-}
-
-/* The server's certificate callback pauses the handshake until the
- * application answers; the handshake then completes. */
-static void test_cert_pause(int version) {
-  pair_t p;
-
-  cert_cb_calls = 0;
-  cert_cb_answer = -1;
-  CHECK(paired(&p, KEY_ECDSA, version) == 0);
-  SSL_set_cert_cb(p.server.ssl, pausing_cert_cb, NULL);
-  CHECK(!pair_handshake(&p, ROUNDS));
-  CHECK(p.server_status == SESSION_PAUSED);
-  CHECK(cert_cb_calls >= 1);
-  /* Still paused when stepped again before the answer. */
-  CHECK(session_handshake(&p.server) == SESSION_PAUSED);
-  cert_cb_answer = 1;
-  CHECK(pair_handshake(&p, ROUNDS));
-  CHECK(carries(&p.client, &p.server, 10));
-  pair_free(&p);
-}
-
-/* A certificate callback that fails ends the handshake with an error. */
-static void test_cert_refused(void) {
-  pair_t p;
-
-  cert_cb_answer = 0;
-  CHECK(paired(&p, KEY_ECDSA, TLS1_3_VERSION) == 0);
-  SSL_set_cert_cb(p.server.ssl, pausing_cert_cb, NULL);
-  CHECK(!pair_handshake(&p, ROUNDS));
-  CHECK(p.server_status == SESSION_ERROR);
-  ERR_clear_error();
-  pair_free(&p);
-}
-
 /* A client that does not trust the server's certificate fails. */
 static void test_untrusted(void) {
   SSL_CTX *cctx = SSL_CTX_new(TLS_method());
@@ -419,13 +376,6 @@ static void write_corpus(const char *client_dir, const char *server_dir) {
   }
 }
 
-#define RUN(name, call)                                                        \
-  do {                                                                         \
-    int before = harness_failures;                                             \
-    call;                                                                      \
-    printf("%s %s\n", harness_failures == before ? "ok  " : "FAIL", name);     \
-  } while (0)
-
 int main(int argc, char **argv) {
   char name[128];
 
@@ -444,9 +394,6 @@ int main(int argc, char **argv) {
     RUN(name, test_resumption(versions[v]));
     snprintf(name, sizeof(name), "shutdown, %s", version_names[v]);
     RUN(name, test_shutdown(versions[v]));
-    snprintf(name, sizeof(name), "certificate callback pause, %s",
-             version_names[v]);
-    RUN(name, test_cert_pause(versions[v]));
     snprintf(name, sizeof(name), "bad input at every handshake step, %s",
              version_names[v]);
     RUN(name, test_bad_input(versions[v]));
@@ -457,7 +404,6 @@ int main(int argc, char **argv) {
   RUN("renegotiation by the client (TLS 1.2)", test_renegotiation(0));
   RUN("renegotiation by the server (TLS 1.2)", test_renegotiation(1));
   RUN("renegotiation refused (TLS 1.2)", test_renegotiation_refused());
-  RUN("certificate callback refuses", test_cert_refused());
   RUN("untrusted certificate", test_untrusted());
   RUN("input after the end, writes after an error", test_after_end());
   RUN("outgoing storage handed over and back", test_out_storage());
