@@ -15,23 +15,16 @@ const { isResting } = require('./handle');
 const { wrapSession } = require('./session-state');
 const { hasOnread, deliverOnread } = require('./socket-onread');
 const {
+  kState,
   kOwner,
   kParent,
   kOnCertCb,
-  kPendingSession,
-  kPskCallback,
   kOnRenegotiation,
-  kWriteCb,
-  kShutdownCb,
-  kBytesRead,
-  kCloseHadError,
   kOnConnect,
   kOnHandshake,
   kOnTLSError,
-  kKeylogFile,
   kOnNewSession,
   kOnResumeSession,
-  kOptions,
 } = require('./symbols');
 
 const { constants: { UV_ENOTCONN }, plainBuffer } = require('./native');
@@ -74,7 +67,7 @@ const callbacks = {
     } else if (length !== chunk.length) {
       chunk = chunk.subarray(0, length);
     }
-    socket[kBytesRead] += chunk.length;
+    socket[kState].bytesRead += chunk.length;
     socket._unrefTimer();
     if (hasOnread(socket)) return deliverOnread(socket, chunk);
     return socket.push(chunk);
@@ -100,15 +93,15 @@ const callbacks = {
   onwrite(status) {
     const socket = this[kOwner];
     if (!socket) return;
-    const cb = socket[kWriteCb];
-    socket[kWriteCb] = null;
+    const cb = socket[kState].writeCb;
+    socket[kState].writeCb = null;
     if (cb) cb(status < 0 ? errnoException(status, 'write') : null);
   },
   onshutdown(status) {
     const socket = this[kOwner];
     if (!socket) return;
-    const cb = socket[kShutdownCb];
-    socket[kShutdownCb] = null;
+    const cb = socket[kState].shutdownCb;
+    socket[kState].shutdownCb = null;
     if (cb) cb(status < 0 && status !== UV_ENOTCONN ? errnoException(status, 'shutdown') : null);
   },
   onclose() {
@@ -116,10 +109,10 @@ const callbacks = {
     if (!socket) return;
     this[kOwner] = null;
     // A write in flight when the socket closed completes, as in net.
-    const cb = socket[kWriteCb];
-    socket[kWriteCb] = null;
+    const cb = socket[kState].writeCb;
+    socket[kState].writeCb = null;
     if (cb) cb(null);
-    socket.emit('close', socket[kCloseHadError]);
+    socket.emit('close', socket[kState].closeHadError);
   },
   // Called with the connection's async context: reports its async id.
   onasyncid() {
@@ -147,9 +140,9 @@ const callbacks = {
   onsession(session) {
     const socket = this[kOwner];
     if (!socket || session === undefined) return;
-    session = wrapSession(session, socket[kOptions] || socket._tlsOptions);
+    session = wrapSession(session, socket[kState].options || socket._tlsOptions);
     if (socket._secureEstablished) socket.emit('session', session);
-    else socket[kPendingSession] = session;
+    else socket[kState].pendingSession = session;
   },
   // A server's peer started another handshake (renegotiation).
   onhandshakestart(now) {
@@ -162,7 +155,7 @@ const callbacks = {
     const socket = this[kOwner];
     if (!socket) return undefined;
     try {
-      return pskForClient(socket[kPskCallback](hint), maxPskLen, maxIdentityLen);
+      return pskForClient(socket[kState].pskCallback(hint), maxPskLen, maxIdentityLen);
     } catch (err) {
       socket.destroy(err);
       return undefined;
@@ -173,7 +166,7 @@ const callbacks = {
     if (!socket) return undefined;
     syncServername(socket, this);
     try {
-      return pskForServer(socket[kPskCallback](socket, identity), maxPskLen);
+      return pskForServer(socket[kState].pskCallback(socket, identity), maxPskLen);
     } catch (err) {
       socket.destroy(err);
       return undefined;
@@ -215,7 +208,7 @@ const callbacks = {
     const socket = this[kOwner];
     if (!socket) return;
     syncServername(socket, this);
-    if (socket[kKeylogFile]) fs.appendFileSync(socket[kKeylogFile], line, { mode: 0o600 });
+    if (socket[kState].keylogFile) fs.appendFileSync(socket[kState].keylogFile, line, { mode: 0o600 });
     if (socket._tlsOptions.isServer) socket._tlsOptions.server?.emit('keylog', line, socket);
     else socket.emit('keylog', line);
   },

@@ -12,7 +12,7 @@ const binding = require('./native');
 const { codes: { ERR_TLS_INVALID_CONTEXT } } = require('./errors');
 const { createSecureContext } = require('./secure-context');
 const { TLSSocket } = require('./socket');
-const { kErrorEmitted, kStarted } = require('./symbols');
+const { kState } = require('./symbols');
 
 const kOther = Symbol('kOther');
 const kWriteDone = Symbol('kWriteDone');
@@ -112,13 +112,13 @@ class SecurePair extends EventEmitter {
     const cleartext = new TLSSocket(wire, tlsOptions);
     // No tls.Server accepted this socket: its errors are its own (the
     // 'error' event), never a server's 'tlsClientError'.
-    cleartext[kErrorEmitted] = true;
+    cleartext[kState].errorEmitted = true;
     this.cleartext = cleartext;
     cleartext.once('secure', () => this.emit('secure'));
     // A client whose transport went away before it started has nothing
     // to read to the EOF: it closes now.
     encrypted.once('close', () => {
-      if (!cleartext[kStarted] && !cleartext.destroyed) cleartext.destroy();
+      if (!cleartext[kState].started && !cleartext.destroyed) cleartext.destroy();
     });
   }
 

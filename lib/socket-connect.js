@@ -11,14 +11,7 @@ const {
   errnoException,
   exceptionWithHostPort,
 } = require('./errors');
-const {
-  kAttach,
-  kConnect,
-  kOnConnect,
-  kOptions,
-  kOwner,
-  kStart,
-} = require('./symbols');
+const { kState, kAttach, kConnect, kOnConnect, kOwner, kStart } = require('./symbols');
 const kRemote = Symbol('kRemote');
 const kRemaining = Symbol('kRemaining');
 const kConnectAddress = Symbol('kConnectAddress');
@@ -106,7 +99,7 @@ const methods = {
   [kConnectAddress](address, port, family) {
     if (!this._handle || !this.connecting || this.destroyed) return;
     this[kRemote] = { address, port };
-    const { localAddress, localPort } = this[kOptions] || {};
+    const { localAddress, localPort } = this[kState].options || {};
     if (localAddress || localPort) {
       const local = localAddress || (family === 6 ? '::' : '0.0.0.0');
       const err = this._handle.bind(local, localPort || 0, family);
@@ -137,7 +130,7 @@ const methods = {
       const remote = this[kRemote] || {};
       this.destroy(remote.address ?
         exceptionWithHostPort(status, 'connect', remote.address, remote.port) :
-        errnoException(status, 'connect', this[kOptions].path));
+        errnoException(status, 'connect', this[kState].options.path));
       return;
     }
     this._sockname = null;

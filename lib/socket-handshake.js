@@ -15,18 +15,14 @@ const {
   },
 } = require('./errors');
 const {
-  kCertError,
-  kHandshakes,
-  kLastHandshake,
+  kState,
   kOnCertCb,
   kOnHandshake,
   kOnNewSession,
   kOnRenegotiation,
   kOnResumeSession,
   kOnTLSError,
-  kRenegotiationDisabled,
   kSessionApplicable,
-  kStarted,
 } = require('./symbols');
 const kRequestOCSP = Symbol('kRequestOCSP');
 const kCertCbDone = Symbol('kCertCbDone');
@@ -96,7 +92,7 @@ const methods = {
   // A session can be offered once the TLS session exists and until the
   // handshake starts.
   [kSessionApplicable]() {
-    return this[kStarted] && !this._secureEstablished && !this._tlsOptions.isServer;
+    return this[kState].started && !this._secureEstablished && !this._tlsOptions.isServer;
   },
 
   // The server's handshake waits while SNICallback picks the context, and
@@ -154,7 +150,7 @@ const methods = {
       // alert to the client; the application hears why the context could
       // not be used (setImmediate: ticks run as soon as this callback
       // returns, before OpenSSL has sent its alert).
-      this[kCertError] = error;
+      this[kState].certError = error;
       setImmediate(() => this.destroy(error));
     }
   },
@@ -162,18 +158,18 @@ const methods = {
   // CLIENT_RENEG_LIMIT renegotiations per CLIENT_RENEG_WINDOW seconds.
   [kOnRenegotiation](now) {
     const { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } = require('./tls');
-    if (now - this[kLastHandshake] >= CLIENT_RENEG_WINDOW * 1000) this[kHandshakes] = 1;
-    else this[kHandshakes]++;
-    this[kLastHandshake] = now;
-    if (this[kHandshakes] > CLIENT_RENEG_LIMIT) {
+    if (now - this[kState].lastHandshake >= CLIENT_RENEG_WINDOW * 1000) this[kState].handshakes = 1;
+    else this[kState].handshakes++;
+    this[kState].lastHandshake = now;
+    if (this[kState].handshakes > CLIENT_RENEG_LIMIT) {
       this[kOnTLSError](new ERR_TLS_SESSION_ATTACK());
-    } else if (this[kRenegotiationDisabled]) {
+    } else if (this[kState].renegotiationDisabled) {
       this[kOnTLSError](new ERR_TLS_RENEGOTIATION_DISABLED());
     }
   },
 
   disableRenegotiation() {
-    this[kRenegotiationDisabled] = true;
+    this[kState].renegotiationDisabled = true;
   },
 };
 

@@ -14,7 +14,7 @@
 const { nodeMajor } = require('./release');
 const { Buffer } = require('buffer');
 const certificates = require('./certificates');
-const { kOptions, kSessionToOffer, kSessionApplicable, kStarted } = require('./symbols');
+const { kState, kSessionApplicable } = require('./symbols');
 const { wrapSession, sessionForReuse } = require('./session-state');
 
 const reportsNamedGroups = nodeMajor >= 24;
@@ -30,7 +30,7 @@ const kMaxSendFragment = Symbol('kMaxSendFragment');
 
 // Whether the socket has its native TLS session (set up once connected).
 function hasSession(socket) {
-  return socket[kStarted] === true;
+  return socket[kState].started === true;
 }
 
 // What SSL_get_version() says of an SSL that has not started.
@@ -216,7 +216,7 @@ const methods = {
     const offer = sessionForReuse(session, sessionOptions(this));
     if (offer === undefined) return;
     requireHandle(this, 'setSession');
-    this[kSessionToOffer] = session;
+    this[kState].sessionToOffer = session;
     if (this[kSessionApplicable]()) offerSession(this._handle, offer);
   },
 };
@@ -224,7 +224,7 @@ const methods = {
 // The options a client's sessions are bound by: tls.connect()'s, else the
 // TLSSocket's own.
 function sessionOptions(socket) {
-  return socket[kOptions] || socket._tlsOptions;
+  return socket[kState].options || socket._tlsOptions;
 }
 
 // Called once the native session is set up: what was asked of it before.

@@ -11,14 +11,7 @@ const net = require('net');
 const binding = require('./native');
 const { errnoException } = require('./errors');
 const { setParentStream } = require('./handle');
-const {
-  kAdopted,
-  kAttach,
-  kParent,
-  kStart,
-  kStartWhenConnected,
-  kWrap,
-} = require('./symbols');
+const { kState, kAttach, kParent, kStart, kStartWhenConnected, kWrap } = require('./symbols');
 
 // The native Connection's transport kinds.
 const {
@@ -73,7 +66,7 @@ const methods = {
     const handle = new binding.Connection(kind);
     setParentStream(handle, parent);
     this[kAttach](handle);
-    this[kAdopted] = parent;
+    this[kState].adopted = parent;
     // net walks _parent to refresh timeouts.
     this._parent = parent;
     const wasConnecting = parent.connecting;
@@ -109,11 +102,11 @@ const methods = {
   [kStartWhenConnected]() {
     if (this[kStartRequested]) return;
     this[kStartRequested] = true;
-    if (this[kAdopted]) {
+    if (this[kState].adopted) {
       if (!this.connecting) this[kStart]();
       return;
     }
-    const parent = this[kParent];
+    const parent = this[kState].parent;
     if (parent instanceof net.Socket && (parent.connecting || parent.pending)) {
       parent.once('connect', () => {
         this.connecting = false;
@@ -151,7 +144,7 @@ function wrapStream(socket, parent) {
   handle[kParent] = parent;
   setParentStream(handle, parent);
   socket[kAttach](handle);
-  socket[kParent] = parent;
+  socket[kState].parent = parent;
   // net walks _parent to refresh timeouts; only net sockets have them.
   if (parent instanceof net.Socket) socket._parent = parent;
   socket.connecting = parent instanceof net.Socket && (parent.connecting || parent.pending);

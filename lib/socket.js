@@ -26,26 +26,11 @@ const { sessionForReuse } = require('./session-state');
 const { TRANSPORT_TCP } = socketWrap;
 const { socketProtocols } = require('./alpn');
 const {
+  kState,
+  SocketState,
   kOwner,
-  kParent,
   kNoHandle,
-  kSessionToOffer,
-  kPendingSession,
-  kStarted,
-  kPskCallback,
-  kLastHandshake,
-  kHandshakes,
-  kRenegotiationDisabled,
-  kKeylogFile,
-  kCertError,
-  kOptions,
-  kWriteCb,
-  kShutdownCb,
-  kBytesRead,
-  kCloseHadError,
-  kErrorEmitted,
   kWrap,
-  kAdopted,
   kStartWhenConnected,
   kOnHandshake,
   kOnTLSError,
@@ -86,6 +71,7 @@ class TLSSocket extends net.Socket {
         keepAliveInitialDelay: tlsOptions.keepAliveInitialDelay,
       } : {}),
     });
+    this[kState] = new SocketState(tlsOptions);
     if (socket == null) setOnread(this, tlsOptions.onread);
     this._tlsOptions = tlsOptions;
     this._secureEstablished = false;
@@ -112,23 +98,11 @@ class TLSSocket extends net.Socket {
     this.encrypted = true;
     this.ssl = null;
     this[kPendingWrite] = null;
-    this[kWriteCb] = null;
-    this[kShutdownCb] = null;
     this[kWantRead] = false;
-    this[kBytesRead] = 0;
     this[kBytesWritten] = 0;
-    this[kCloseHadError] = false;
     this[kServername] = null;
     this[kHandshakeTimer] = null;
-    this[kErrorEmitted] = false;
-    this[kOptions] = null;
-    this[kParent] = null;
     this[kALPN] = null;
-    this[kSessionToOffer] = tlsOptions.session || null;
-    this[kPskCallback] = null;
-    this[kLastHandshake] = 0;
-    this[kHandshakes] = 0;
-    this[kRenegotiationDisabled] = false;
     if (tlsOptions.pskCallback) {
       if (typeof tlsOptions.pskCallback !== 'function') {
         throw new ERR_INVALID_ARG_TYPE('pskCallback', 'function', tlsOptions.pskCallback);
@@ -138,9 +112,8 @@ class TLSSocket extends net.Socket {
         throw new ERR_INVALID_ARG_TYPE('options.pskIdentityHint', 'string',
                                        tlsOptions.pskIdentityHint);
       }
-      this[kPskCallback] = tlsOptions.pskCallback;
+      this[kState].pskCallback = tlsOptions.pskCallback;
     }
-    this[kPendingSession] = null;
     if (tlsOptions.ALPNProtocols) this[kALPN] = socketProtocols(tlsOptions.ALPNProtocols);
     // Until the application has the socket, its errors are '_tlsError'
     // events, which a server turns into 'tlsClientError', as in Node.
@@ -166,7 +139,7 @@ class TLSSocket extends net.Socket {
   // natively, then runs the client handshake.
   connect(...args) {
     const [options, cb] = net._normalizeArgs(args);
-    if (this[kOptions] || this[kParent] || this[kAdopted]) {
+    if (this[kState].options || this[kState].parent || this[kState].adopted) {
       throw new ERR_UVTLS_NOT_IMPLEMENTED('Reconnecting a TLSSocket');
     }
     if (this.destroyed) {
@@ -177,25 +150,25 @@ class TLSSocket extends net.Socket {
     }
     if (typeof cb === 'function') this.once('connect', cb);
     if (options.timeout) this.setTimeout(options.timeout);
-    this[kOptions] = options;
+    this[kState].options = options;
     this[kConnect](options);
     return this;
   }
 
   _getpeername() {
-    const parent = this[kParent];
+    const parent = this[kState].parent;
     if (parent && typeof parent._getpeername === 'function') return parent._getpeername();
     return super._getpeername();
   }
 
   _getsockname() {
-    const parent = this[kParent];
+    const parent = this[kState].parent;
     if (parent && typeof parent._getsockname === 'function') return parent._getsockname();
     return super._getsockname();
   }
 
   setNoDelay(enable) {
-    const parent = this[kParent];
+    const parent = this[kState].parent;
     if (parent && typeof parent.setNoDelay === 'function') {
       parent.setNoDelay(enable);
       return this;
@@ -204,7 +177,7 @@ class TLSSocket extends net.Socket {
   }
 
   setKeepAlive(enable, delay) {
-    const parent = this[kParent];
+    const parent = this[kState].parent;
     if (parent && typeof parent.setKeepAlive === 'function') {
       parent.setKeepAlive(enable, delay);
       return this;
@@ -248,15 +221,15 @@ class TLSSocket extends net.Socket {
         process.emitWarning('Using --tls-keylog makes TLS connections insecure ' +
                             `by writing secret key material to file ${tlsKeylog}`);
       }
-      this[kKeylogFile] = tlsKeylog;
+      this[kState].keylogFile = tlsKeylog;
       this._handle.enableKeylogCallback();
     }
-    if (this[kPskCallback] &&
+    if (this[kState].pskCallback &&
         !this._handle.enablePskCallback(opts.isServer ? opts.pskIdentityHint : undefined)) {
       process.nextTick(() => this[kOnError](new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED()));
     }
     const offer = opts.isServer ? undefined :
-      sessionForReuse(this[kSessionToOffer], this[kOptions] || opts);
+      sessionForReuse(this[kState].sessionToOffer, this[kState].options || opts);
     if (offer) offerSession(this._handle, offer);
     if (opts.isServer && typeof opts.ALPNCallback === 'function') {
       this._handle.setALPNProtocols(true);
@@ -269,7 +242,7 @@ class TLSSocket extends net.Socket {
         this.destroy(new ERR_TLS_HANDSHAKE_TIMEOUT());
       }, opts.handshakeTimeout).unref();
     }
-    this[kStarted] = true;
+    this[kState].started = true;
     const err = this._handle.start();
     if (err) this.destroy(errnoException(err, 'read'));
     else feedEarlyBytes(this);
@@ -305,7 +278,7 @@ class TLSSocket extends net.Socket {
   // it is reported and the socket lives on until the peer closes, as in
   // Node.
   [kOnTLSError](err) {
-    if (this[kCertError]) err = this[kCertError];
+    if (this[kState].certError) err = this[kState].certError;
     if (this._hadError) return;
     this._hadError = true;
     if (!this._secureEstablished) {
@@ -368,7 +341,7 @@ class TLSSocket extends net.Socket {
     }
     if (typeof result !== 'number') cb(result);
     else if (result < 0) cb(errnoException(result, 'write'));
-    else if (result === 1) this[kWriteCb] = cb;
+    else if (result === 1) this[kState].writeCb = cb;
     // Completed writes are acknowledged on the next tick, as Node's TLS
     // does; writes made meanwhile reach _writev as one batch.
     else process.nextTick(cb);
@@ -377,8 +350,8 @@ class TLSSocket extends net.Socket {
   // A client made with new TLSSocket(socket) starts on its first write or
   // end(), as in Node.
   [kStartOnWrite]() {
-    if (!this[kStarted] && !this._tlsOptions.isServer && !this[kOptions] &&
-        (this[kParent] || this[kAdopted]) && this._handle && !this.destroyed) {
+    if (!this[kState].started && !this._tlsOptions.isServer && !this[kState].options &&
+        (this[kState].parent || this[kState].adopted) && this._handle && !this.destroyed) {
       this[kStartWhenConnected]();
     }
   }
@@ -394,10 +367,9 @@ class TLSSocket extends net.Socket {
       return;
     }
     // Set first: a stream transport completes the shutdown synchronously.
-    this[kShutdownCb] = cb;
+    this[kState].shutdownCb = cb;
     const err = this._handle.shutdown();
     if (err === 0) return;
-    this[kShutdownCb] = null;
     if (err === UV_ENOTCONN) cb();
     else cb(errnoException(err, 'shutdown'));
   }
@@ -409,10 +381,10 @@ class TLSSocket extends net.Socket {
     this.setTimeout(0);
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
-    const parent = this[kParent] || this[kAdopted];
+    const parent = this[kState].parent || this[kState].adopted;
     if (parent && !parent.destroyed) parent.destroy();
     if (this._handle) {
-      this[kCloseHadError] = !!exception;
+      this[kState].closeHadError = !!exception;
       this._handle.close();
       this._handle = null;
       this.ssl = null;
@@ -433,7 +405,7 @@ class TLSSocket extends net.Socket {
   }
 
   get bytesRead() {
-    return this[kBytesRead];
+    return this[kState].bytesRead;
   }
 
   get bytesWritten() {
@@ -539,15 +511,15 @@ function emitTLSError(err) {
 // Before a server socket is handed to the application, its errors go to
 // the server's tlsClientError event.
 function onServerSocketError(err) {
-  if (this._controlReleased || this[kErrorEmitted]) return;
-  this[kErrorEmitted] = true;
+  if (this._controlReleased || this[kState].errorEmitted) return;
+  this[kState].errorEmitted = true;
   this._tlsOptions.server.emit('tlsClientError', err, this);
 }
 
 // A peer that hangs up during a server-side handshake is a tlsClientError.
 function onServerSocketClose(hadError) {
-  if (hadError || this._controlReleased || this[kErrorEmitted]) return;
-  this[kErrorEmitted] = true;
+  if (hadError || this._controlReleased || this[kState].errorEmitted) return;
+  this[kState].errorEmitted = true;
   this._tlsOptions.server.emit('tlsClientError', connResetException('socket hang up'), this);
 }
 

@@ -18,13 +18,7 @@ const { sharedSecureContext } = require('./context-cache');
 const { SecureContext, createSecureContext } = require('./secure-context');
 const { TLSSocket } = require('./socket');
 const callbacks = require('./callbacks');
-const {
-  kConnect,
-  kOptions,
-  kNoHandle,
-  kPendingSession,
-  kStartWhenConnected,
-} = require('./symbols');
+const { kState, kConnect, kNoHandle, kStartWhenConnected } = require('./symbols');
 const { Server, createServer } = require('./server');
 const { convertALPNProtocols } = require('./alpn');
 const { createSecurePair } = require('./secure-pair');
@@ -72,7 +66,7 @@ function checkIdentityQuickly(socket, hostname) {
 
 // Verifies the server once the handshake is done, then secureConnect.
 function onConnectSecure() {
-  const options = this[kOptions];
+  const options = this[kState].options;
   // A finite-field key exchange below the client's minimum is refused.
   const keyInfo = this.getEphemeralKeyInfo();
   if (keyInfo && keyInfo.type === 'DH' && keyInfo.size < options.minDHSize) {
@@ -103,8 +97,8 @@ function onConnectSecure() {
   this.secureConnecting = false;
   this.removeListener('end', onConnectEnd);
   this.emit('secureConnect');
-  const session = this[kPendingSession];
-  this[kPendingSession] = null;
+  const session = this[kState].pendingSession;
+  this[kState].pendingSession = null;
   if (session) this.emit('session', session);
 }
 
@@ -112,7 +106,7 @@ function onConnectSecure() {
 function onConnectEnd() {
   if (this._hadError) return;
   this._hadError = true;
-  const options = this[kOptions];
+  const options = this[kState].options;
   const error = connResetException('Client network socket disconnected ' +
                                    'before secure TLS connection was established');
   error.path = options.path;
@@ -164,7 +158,7 @@ function connect(...args) {
     keepAliveInitialDelay: options.keepAliveInitialDelay,
     [kNoHandle]: true,
   });
-  socket[kOptions] = options;
+  socket[kState].options = options;
   if (cb) socket.once('secureConnect', cb);
   if (!options.socket) {
     if (options.timeout) socket.setTimeout(options.timeout);
