@@ -39,8 +39,15 @@ function parseArgs(argv) {
   return o;
 }
 
+// The binaries bring their own sanitizer runtimes: one preloaded for the
+// addon's AddressSanitizer run (npm run test:asan) must not reach them.
+const childEnv = { ...process.env };
+delete childEnv.LD_PRELOAD;
+delete childEnv.ASAN_OPTIONS;
+delete childEnv.LSAN_OPTIONS;
+
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv, ...opts });
   if (r.error && r.error.code === 'ENOENT') return { missing: true };
   return { status: r.status, signal: r.signal };
 }
