@@ -71,7 +71,7 @@ class TLSSocket extends net.Socket {
         keepAliveInitialDelay: tlsOptions.keepAliveInitialDelay,
       } : {}),
     });
-    this[kState] = new SocketState(tlsOptions);
+    this[kState].sessionToOffer = tlsOptions.session || null;
     if (socket == null) setOnread(this, tlsOptions.onread);
     this._tlsOptions = tlsOptions;
     this._secureEstablished = false;
@@ -459,6 +459,17 @@ installOnread(TLSSocket);
 // are listed here so that this file shows the whole class (symbol-keyed
 // ones by the symbol's name). A list that no longer matches its file's
 // methods fails at load.
+// The state record, made on first use: net.Socket's constructor may
+// already destroy the socket (an aborted signal), before this one's runs.
+Object.defineProperty(TLSSocket.prototype, kState, {
+  configurable: true,
+  get() {
+    const state = new SocketState();
+    Object.defineProperty(this, kState, { value: state, writable: false });
+    return state;
+  },
+});
+
 const SURFACE = [
   // What the session is and holds.
   [socketInfo.methods, [

@@ -9,14 +9,14 @@
 const kState = Symbol('kState');
 
 class SocketState {
-  constructor(options) {
+  constructor() {
     this.options = null;        // connect()'s options, once it was called
     this.parent = null;         // the stream the socket wraps, if any
     this.adopted = null;        // the net.Socket whose descriptor it took
     this.started = false;       // the handshake was started
     this.errorEmitted = false;
     this.certError = null;      // why a server's certificate callback failed
-    this.sessionToOffer = options.session || null; // a client's, to resume
+    this.sessionToOffer = null; // a client's, to resume
     this.pendingSession = null; // 'session' held until 'secureConnect'
     this.pskCallback = null;
     this.keylogFile = null;     // --tls-keylog

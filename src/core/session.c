@@ -87,6 +87,15 @@ void session_enter(session_t *s, session_state_t next) {
     s->flags |= SESSION_ESTABLISHED;
 }
 
+void session_fail(session_t *s) {
+  if (s->state != SESSION_FAILED)
+    session_enter(s, SESSION_FAILED);
+}
+
+int session_failed(const session_t *s) {
+  return s->state == SESSION_FAILED && session_handshake_done(s);
+}
+
 int session_feed(session_t *s, const char *data, size_t len) {
   return bio_queue_append(s->in, data, len);
 }
@@ -146,7 +155,7 @@ session_status_t session_handshake(session_t *s) {
   }
   st = status_of(s, ret);
   if (st == SESSION_ERROR)
-    session_enter(s, SESSION_FAILED);
+    session_fail(s);
   return st;
 }
 
@@ -192,8 +201,8 @@ session_status_t session_read(session_t *s, char *buf, size_t cap,
   }
   *nread = 0;
   st = status_of(s, ret);
-  if (st == SESSION_ERROR && s->state != SESSION_FAILED)
-    session_enter(s, SESSION_FAILED);
+  if (st == SESSION_ERROR)
+    session_fail(s);
   return st;
 }
 

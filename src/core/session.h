@@ -124,6 +124,11 @@ int session_is_server(const session_t *s);
 int session_handshake_done(const session_t *s);
 /* Moves the state on, asserting the transition is one of those above. */
 void session_enter(session_t *s, session_state_t next);
+/* A fatal error: the session takes no more input (FAILED, once). */
+void session_fail(session_t *s);
+/* Failed after its handshake: the connection stays open as in Node, and
+ * what still arrives is dropped. */
+int session_failed(const session_t *s);
 
 /* Hands received ciphertext to the session. */
 int session_feed(session_t *s, const char *data, size_t len);

@@ -137,9 +137,8 @@ void connection_update_reading(connection_t *c) {
  * connection too; after it, as in Node, the socket stays open until the
  * peer closes it, and what still arrives is dropped. */
 static void fail_with(connection_t *c, napi_value error) {
-  if (session_handshake_done(&c->session)) {
-    c->tls_failed = 1;
-  } else {
+  session_fail(&c->session);
+  if (!session_handshake_done(&c->session)) {
     c->failed = 1;
     transport_read_stop(&c->transport);
   }
@@ -174,7 +173,8 @@ void connection_deliver(connection_t *c) {
     return;
   if (!own_buf)
     inst->plain_busy = 1;
-  while (c->js_reading && connection_alive(c) && !c->ended && !c->tls_failed) {
+  while (c->js_reading && connection_alive(c) && !c->ended &&
+         !session_failed(&c->session)) {
     napi_value chunk = NULL, error = NULL, result;
     size_t filled = 0, n, cap = PLAIN_CHUNK;
     char *target = buf;
@@ -469,7 +469,7 @@ static void on_read(transport_t *t, ssize_t nread, const char *data,
       c->failed = 1;
       connection_call(c, CB_ONERROR, 2, args);
     }
-  } else if (c->tls_failed) {
+  } else if (session_failed(&c->session)) {
     session_drop_input(&c->session);
   } else if (c->has_session && connection_on_pool(c)) {
     if (offload_defer_input(c->offload, data, (size_t)nread) != 0)

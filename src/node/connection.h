@@ -26,7 +26,6 @@ typedef struct connection {
   int js_gone;        /* the JavaScript object was collected */
   int ended;          /* end of stream delivered */
   int failed;         /* a fatal error delivered */
-  int tls_failed;     /* the session failed after the handshake */
   int flushing;       /* connection_flush() is under way */
   int processing;     /* connection_process() is under way */
   int input_pending;  /* input arrived while processing */
