@@ -80,7 +80,33 @@ static void handshake_start(session_t *s) {
   seen.handshake_starts++;
 }
 
+static const unsigned char psk_key[16] = "0123456789abcdef";
+static const char *psk_identity = "id";
+
+static size_t psk_client(session_t *s, const char *hint, char *identity,
+                         size_t max_identity, unsigned char *psk,
+                         size_t max_psk) {
+  (void)s;
+  (void)hint;
+  if (max_identity <= strlen(psk_identity) || max_psk < sizeof(psk_key))
+    return 0;
+  strcpy(identity, psk_identity);
+  memcpy(psk, psk_key, sizeof(psk_key));
+  return sizeof(psk_key);
+}
+
+static size_t psk_server(session_t *s, const char *identity, unsigned char *psk,
+                         size_t max_psk) {
+  (void)s;
+  if (strcmp(identity, "id") != 0 || max_psk < sizeof(psk_key))
+    return 0; /* an unknown identity: no key */
+  memcpy(psk, psk_key, sizeof(psk_key));
+  return sizeof(psk_key);
+}
+
 static const session_hooks_t hooks = {
+    .psk_client = psk_client,
+    .psk_server = psk_server,
     .choose_context = choose_context,
     .find_session = find_session,
     .new_session = new_session,
@@ -353,6 +379,39 @@ static void test_offload_eligibility(void) {
   }
 }
 
+/* Pre-shared keys from the owner's hooks, TLS 1.2 (a PSK cipher, no
+ * certificate) and TLS 1.3; an identity the server does not know fails. */
+static void test_psk(int version, int unknown_identity) {
+  SSL_CTX *cctx = SSL_CTX_new(TLS_method());
+  SSL_CTX *sctx = SSL_CTX_new(TLS_method());
+  pair_t p;
+
+  reset();
+  for (SSL_CTX *ctx = cctx; ctx != NULL; ctx = ctx == cctx ? sctx : NULL) {
+    SSL_CTX_set_min_proto_version(ctx, version);
+    SSL_CTX_set_max_proto_version(ctx, version);
+    SSL_CTX_set_cipher_list(ctx, "PSK-AES128-GCM-SHA256");
+    session_install_callbacks(ctx, 0);
+  }
+  CHECK(pair_init_hooked(&p, cctx, sctx, &hooks, &hooks) == 0);
+  session_enable(&p.client, SESSION_HOOK_PSK);
+  session_enable(&p.server, SESSION_HOOK_PSK);
+  CHECK(session_set_psk_hint(&p.server, "hint"));
+  psk_identity = unknown_identity ? "nobody" : "id";
+  if (unknown_identity) {
+    CHECK(!pair_handshake(&p, ROUNDS));
+    ERR_clear_error();
+  } else {
+    CHECK(pair_handshake(&p, ROUNDS));
+    CHECK(SSL_get0_peer_certificate(session_peek(&p.client)) == NULL);
+    CHECK(session_verify_result(&p.client, 0) == X509_V_OK);
+  }
+  psk_identity = "id";
+  pair_free(&p);
+  SSL_CTX_free(cctx);
+  SSL_CTX_free(sctx);
+}
+
 /* A fatal error fails the session for good. */
 static void test_failed_state(void) {
   pair_t p;
@@ -387,6 +446,9 @@ int main(void) {
   RUN("renegotiations reported", test_renegotiation_reports());
   RUN("which steps may run on the pool", test_offload_eligibility());
   RUN("a fatal error fails the session", test_failed_state());
+  RUN("PSK, TLS 1.2", test_psk(TLS1_2_VERSION, 0));
+  RUN("PSK, TLS 1.3", test_psk(TLS1_3_VERSION, 0));
+  RUN("PSK of an unknown identity, TLS 1.2", test_psk(TLS1_2_VERSION, 1));
   reset();
   printf("%s\n", harness_failures == 0 ? "all passed" : "FAILURES");
   return harness_failures == 0 ? 0 : 1;
