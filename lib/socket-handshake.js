@@ -6,6 +6,7 @@
 
 const { nodeMajor } = require('./release');
 const binding = require('./native');
+const { RENEGOTIATION_TOO_MANY, RENEGOTIATION_REFUSED } = binding.constants;
 const {
   codes: {
     ERR_MULTIPLE_CALLBACK,
@@ -155,21 +156,22 @@ const methods = {
     }
   },
 
-  // CLIENT_RENEG_LIMIT renegotiations per CLIENT_RENEG_WINDOW seconds.
+  // The session counts renegotiations against the limits as the
+  // application has them now: CLIENT_RENEG_LIMIT per CLIENT_RENEG_WINDOW
+  // seconds.
   [kOnRenegotiation](now) {
     const { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } = require('./tls');
-    if (now - this[kState].lastHandshake >= CLIENT_RENEG_WINDOW * 1000) this[kState].handshakes = 1;
-    else this[kState].handshakes++;
-    this[kState].lastHandshake = now;
-    if (this[kState].handshakes > CLIENT_RENEG_LIMIT) {
+    const verdict = this._handle.countRenegotiation(now, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW * 1000);
+    if (verdict === RENEGOTIATION_TOO_MANY) {
       this[kOnTLSError](new ERR_TLS_SESSION_ATTACK());
-    } else if (this[kState].renegotiationDisabled) {
+    } else if (verdict === RENEGOTIATION_REFUSED) {
       this[kOnTLSError](new ERR_TLS_RENEGOTIATION_DISABLED());
     }
   },
 
   disableRenegotiation() {
-    this[kState].renegotiationDisabled = true;
+    if (this._handle) this._handle.disableRenegotiation();
+    else this[kState].renegotiationDisabled = true; // for the handle to come
   },
 };
 

@@ -190,6 +190,7 @@ class TLSSocket extends net.Socket {
     this._handle = handle;
     this.ssl = handle;
     if (this.listenerCount('keylog') > 0) handle.enableKeylogCallback();
+    if (this[kState].renegotiationDisabled) handle.disableRenegotiation();
   }
 
   // Sets up the TLS session on the connected socket and starts the handshake.

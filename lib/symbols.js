@@ -20,9 +20,7 @@ class SocketState {
     this.pendingSession = null; // 'session' held until 'secureConnect'
     this.pskCallback = null;
     this.keylogFile = null;     // --tls-keylog
-    this.lastHandshake = 0;     // renegotiation limits
-    this.handshakes = 0;
-    this.renegotiationDisabled = false;
+    this.renegotiationDisabled = false; // asked for before the handle came
     this.writeCb = null;        // the write and shutdown under way
     this.shutdownCb = null;
     this.bytesRead = 0;

@@ -256,6 +256,21 @@ int session_renegotiate(session_t *s) {
   return 1;
 }
 
+session_renegotiation_t session_count_renegotiation(session_t *s, double now_ms,
+                                                    double limit,
+                                                    double window_ms) {
+  if (now_ms - s->last_renegotiation_ms >= window_ms)
+    s->renegotiations = 1;
+  else
+    s->renegotiations++;
+  s->last_renegotiation_ms = now_ms;
+  if (s->renegotiations > limit)
+    return SESSION_RENEGOTIATION_TOO_MANY;
+  if (session_has(s, SESSION_RENEGOTIATION_OFF))
+    return SESSION_RENEGOTIATION_REFUSED;
+  return SESSION_RENEGOTIATION_ALLOWED;
+}
+
 int session_take_renegotiated(session_t *s) {
   if (!session_has(s, SESSION_RENEGOTIATED))
     return 0;

@@ -48,11 +48,19 @@ enum {
   /* The pauses' answers, once given. */
   SESSION_CONTEXT_CHOSEN = 1u << 8,
   SESSION_LOOKUP_DONE = 1u << 9,
-  SESSION_IN_CONTEXT_HOOK = 1u << 10, /* the context hook is running */
-  SESSION_ON_POOL = 1u << 11,         /* a step runs on a pool thread */
-  SESSION_RENEGOTIATED = 1u << 12,    /* a later handshake completed */
-  SESSION_ESTABLISHED = 1u << 13      /* the first handshake completed */
+  SESSION_IN_CONTEXT_HOOK = 1u << 10,  /* the context hook is running */
+  SESSION_ON_POOL = 1u << 11,          /* a step runs on a pool thread */
+  SESSION_RENEGOTIATED = 1u << 12,     /* a later handshake completed */
+  SESSION_ESTABLISHED = 1u << 13,      /* the first handshake completed */
+  SESSION_RENEGOTIATION_OFF = 1u << 14 /* the owner refuses renegotiation */
 };
+
+/* The verdict on a renegotiation a peer started. */
+typedef enum {
+  SESSION_RENEGOTIATION_ALLOWED = 0,
+  SESSION_RENEGOTIATION_TOO_MANY = 1, /* over the limit in its window */
+  SESSION_RENEGOTIATION_REFUSED = 2   /* SESSION_RENEGOTIATION_OFF */
+} session_renegotiation_t;
 
 /* Hooks that call the owner out of a handshake step. */
 #define SESSION_HOOKS_CALLING_OUT                                              \
@@ -108,6 +116,10 @@ struct session {
    * before its tickets changed it. */
   SSL_SESSION *secure_session;
   BIO *trace_bio;
+  /* Renegotiations started in the current window, and when the last did
+   * (the owner's clock, in milliseconds). */
+  double renegotiations;
+  double last_renegotiation_ms;
 };
 
 /* Installs the session's callbacks on a context (every context a session
@@ -159,6 +171,11 @@ session_status_t session_write(session_t *s, const char *data, size_t len);
 void session_shutdown(session_t *s);
 /* Starts a TLS 1.2 renegotiation; 0 with the error queued if refused. */
 int session_renegotiate(session_t *s);
+/* Counts a renegotiation the peer started (the handshake_start hook), at
+ * most `limit` per `window_ms`: the owner's limits, read when it happens. */
+session_renegotiation_t session_count_renegotiation(session_t *s, double now_ms,
+                                                    double limit,
+                                                    double window_ms);
 /* A later handshake completed since the last call (then reported once). */
 int session_take_renegotiated(session_t *s);
 /* The owner reported the first handshake: the snapshot of the session

@@ -134,6 +134,8 @@ static napi_status set_constants(napi_env env, napi_value exports) {
       {"TRANSPORT_TCP", TRANSPORT_TCP},
       {"TRANSPORT_PIPE", TRANSPORT_PIPE},
       {"TRANSPORT_JS", TRANSPORT_JS},
+      {"RENEGOTIATION_TOO_MANY", SESSION_RENEGOTIATION_TOO_MANY},
+      {"RENEGOTIATION_REFUSED", SESSION_RENEGOTIATION_REFUSED},
   };
   napi_value constants;
   napi_status status = napi_create_object(env, &constants);

@@ -111,11 +111,11 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
   session_set_verify(&c->session, mode);
   if (c->trace)
     session_trace(&c->session);
-  if (c->early_hooks & SESSION_HOOK_KEYLOG)
-    session_enable(&c->session, SESSION_HOOK_KEYLOG);
-  if (c->early_hooks & SESSION_HOOK_CACHE)
-    session_enable(&c->session, SESSION_HOOK_CACHE);
-  c->early_hooks = 0;
+  for (unsigned bit = 1; bit != 0 && c->early_hooks != 0; bit <<= 1) {
+    if (c->early_hooks & bit)
+      session_enable(&c->session, bit);
+    c->early_hooks &= ~bit;
+  }
   return util_undefined(env);
 }
 
@@ -262,6 +262,34 @@ static napi_value connection_load_session(napi_env env,
   ERR_clear_error();
   connection_resume(c);
   return util_undefined(env);
+}
+
+/* disableRenegotiation(): a renegotiation the peer starts is refused. */
+static napi_value connection_disable_renegotiation(napi_env env,
+                                                   napi_callback_info info) {
+  GET_ARGS(env, info, 0, argv, self);
+  THIS_CONNECTION(env, self, c);
+
+  (void)argv;
+  enable_hook(c, SESSION_RENEGOTIATION_OFF);
+  return util_undefined(env);
+}
+
+/* countRenegotiation(now, limit, windowMs): the verdict on a renegotiation
+ * the peer started (RENEGOTIATION_*), under the application's limits. */
+static napi_value connection_count_renegotiation(napi_env env,
+                                                 napi_callback_info info) {
+  GET_ARGS(env, info, 3, argv, self);
+  THIS_CONNECTION(env, self, c);
+  double now = 0, limit = 0, window = 0;
+
+  if (!c->has_session)
+    return util_int(env, SESSION_RENEGOTIATION_ALLOWED);
+  NAPI_CALL(env, napi_get_value_double(env, argv[0], &now));
+  NAPI_CALL(env, napi_get_value_double(env, argv[1], &limit));
+  NAPI_CALL(env, napi_get_value_double(env, argv[2], &window));
+  return util_int(env,
+                  session_count_renegotiation(&c->session, now, limit, window));
 }
 
 /* enableTrace(): OpenSSL's protocol trace of this connection to stderr. */
@@ -616,6 +644,8 @@ napi_value connection_define(napi_env env) {
       METHOD("setALPNProtocols", connection_set_alpn),
       METHOD("enableCertCb", connection_enable_cert_cb),
       METHOD("renegotiate", connection_renegotiate),
+      METHOD("disableRenegotiation", connection_disable_renegotiation),
+      METHOD("countRenegotiation", connection_count_renegotiation),
       METHOD("enableKeylogCallback", connection_enable_keylog),
       METHOD("enableSessionCallbacks", connection_enable_session_callbacks),
       METHOD("loadSession", connection_load_session),

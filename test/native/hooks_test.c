@@ -338,6 +338,30 @@ static void test_renegotiation_reports(void) {
   pair_free(&p);
 }
 
+/* The limits on renegotiations a peer starts: at most `limit` per window
+ * (a new window counts from one again), and none at all once refused. */
+static void test_renegotiation_limits(void) {
+  pair_t p;
+
+  reset();
+  CHECK(paired(&p, TLS1_2_VERSION, 0) == 0);
+  for (int i = 1; i <= 3; i++)
+    CHECK(session_count_renegotiation(&p.server, 1000.0 * i, 3, 600000) ==
+          SESSION_RENEGOTIATION_ALLOWED);
+  CHECK(session_count_renegotiation(&p.server, 4000, 3, 600000) ==
+        SESSION_RENEGOTIATION_TOO_MANY);
+  /* A window after the last one: counted from one again. */
+  CHECK(session_count_renegotiation(&p.server, 604000, 3, 600000) ==
+        SESSION_RENEGOTIATION_ALLOWED);
+  session_enable(&p.server, SESSION_RENEGOTIATION_OFF);
+  CHECK(session_count_renegotiation(&p.server, 2000000, 3, 600000) ==
+        SESSION_RENEGOTIATION_REFUSED);
+  /* Over the limit wins over refused, as Node reports it. */
+  CHECK(session_count_renegotiation(&p.server, 2000001, 0, 600000) ==
+        SESSION_RENEGOTIATION_TOO_MANY);
+  pair_free(&p);
+}
+
 /* Only a server's first step, with its whole client hello waiting and no
  * hook that could be called from it, may run on a pool thread. */
 static void test_offload_eligibility(void) {
@@ -444,6 +468,7 @@ int main(void) {
   RUN("ALPN from the server's own list", test_alpn_list());
   RUN("key log lines", test_keylog());
   RUN("renegotiations reported", test_renegotiation_reports());
+  RUN("renegotiation limits", test_renegotiation_limits());
   RUN("which steps may run on the pool", test_offload_eligibility());
   RUN("a fatal error fails the session", test_failed_state());
   RUN("PSK, TLS 1.2", test_psk(TLS1_2_VERSION, 0));
