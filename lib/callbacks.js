@@ -147,7 +147,7 @@ const callbacks = {
   // A server's peer started another handshake (renegotiation).
   onhandshakestart(now) {
     const socket = this[kOwner];
-    if (socket) socket[kOnRenegotiation](now);
+    if (socket) socket[kOnRenegotiation](now, this);
   },
   // The application's pskCallback and ALPNCallback: what they throw (or
   // return wrongly) destroys the socket with that error, as in Node.

@@ -159,9 +159,11 @@ const methods = {
   // The session counts renegotiations against the limits as the
   // application has them now: CLIENT_RENEG_LIMIT per CLIENT_RENEG_WINDOW
   // seconds.
-  [kOnRenegotiation](now) {
+  // `handle`: the Connection that reported it (the socket may have let go
+  // of it by now).
+  [kOnRenegotiation](now, handle) {
     const { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } = require('./tls');
-    const verdict = this._handle.countRenegotiation(now, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW * 1000);
+    const verdict = handle.countRenegotiation(now, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW * 1000);
     if (verdict === RENEGOTIATION_TOO_MANY) {
       this[kOnTLSError](new ERR_TLS_SESSION_ATTACK());
     } else if (verdict === RENEGOTIATION_REFUSED) {

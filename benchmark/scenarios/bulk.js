@@ -6,7 +6,7 @@ const net = require('net');
 const { Duplex } = require('stream');
 const {
   HOST, KiB, MiB, now, tlsId, serverOptions, clientOptions, listen, expectProtocol, connect,
-  closed, pump, describe,
+  closed, pump, describe, countArrivals,
 } = require('./common');
 
 // Write sizes of the bulk variants. 64 KiB keeps the ids it had before there
@@ -47,15 +47,7 @@ const bulk = {
     const server = tls.createServer(serverOptions(p, env), (sock) => {
       sock.on('error', env.fatal);
       if (p.dir === 'c2s') {
-        let t0 = 0;
-        sock.on('data', (d) => {
-          if (t0 === 0) t0 = now();
-          st.bytes += d.length;
-        });
-        sock.on('end', () => {
-          st.elapsedMs = now() - t0;
-          st.ended = true;
-        });
+        countArrivals(sock, st);
       } else {
         sock.once('data', () => {
           pump(sock, buf, p.durationMs, p.maxBytes, (sent) => {

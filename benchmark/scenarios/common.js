@@ -44,6 +44,20 @@ function clientOptions(tls, p, env, port, extra) {
   return { ...base, secureContext: mine.get(id), ...extra };
 }
 
+// Counts the bytes a receiving socket gets into st.bytes, and the time from
+// the first byte to 'end' into st.elapsedMs (st.ended once it ended).
+function countArrivals(sock, st) {
+  let t0 = 0;
+  sock.on('data', (d) => {
+    if (t0 === 0) t0 = now();
+    st.bytes += d.length;
+  });
+  sock.on('end', () => {
+    st.elapsedMs = now() - t0;
+    st.ended = true;
+  });
+}
+
 function listen(server) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -134,5 +148,5 @@ function describe(sock) {
 
 module.exports = {
   HOST, KiB, MiB, now, sleep, noop, tlsId, versions, serverOptions, clientOptions, listen,
-  expectProtocol, connect, closed, gcRss, warmupMs, pump, describe,
+  expectProtocol, connect, closed, gcRss, warmupMs, pump, describe, countArrivals,
 };

@@ -11,7 +11,7 @@ const path = require('path');
 const { pipeline } = require('stream');
 const { promisify } = require('util');
 const {
-  MiB, now, serverOptions, clientOptions, listen, expectProtocol, connect, closed, describe,
+  MiB, now, serverOptions, clientOptions, listen, expectProtocol, connect, closed, describe, countArrivals,
 } = require('./common');
 const { throughputMetrics } = require('./bulk');
 
@@ -61,15 +61,7 @@ const file = {
     const server = tls.createServer(serverOptions(p, env), (sock) => {
       sock.on('error', env.fatal);
       if (p.dir === 'send') {
-        let t0 = 0;
-        sock.on('data', (d) => {
-          if (t0 === 0) t0 = now();
-          st.bytes += d.length;
-        });
-        sock.on('end', () => {
-          st.elapsedMs = now() - t0;
-          st.ended = true;
-        });
+        countArrivals(sock, st);
       } else {
         sock.once('data', () => {
           const rs = fs.createReadStream(env.shared.file);

@@ -14,19 +14,11 @@
 const { constants: { SSL_OP_NO_TICKET } } = require('crypto');
 const certs = require('../lib/certs');
 const loadgen = require('../lib/loadgen');
+const { listen } = require('./common');
 
 const { HOST, BODY } = loadgen;
 const noop = () => {};
 
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: HOST, backlog: 1024 }, () => {
-      server.removeListener('error', reject);
-      resolve(server.address().port);
-    });
-  });
-}
 
 // Untimed warm-up before a timed run, as in common.js.
 function warmupMs(p) {

@@ -174,17 +174,7 @@ static int client_hello_ready(const session_t *s) {
 
 int session_may_offload(const session_t *s) {
   return session_is_server(s) && s->state == SESSION_HANDSHAKE &&
-         !session_has(s, SESSION_ESTABLISHED) &&
          (s->flags & SESSION_HOOKS_CALLING_OUT) == 0 && client_hello_ready(s);
-}
-
-void session_set_on_pool(session_t *s, int on_pool) {
-  if (on_pool) {
-    s->flags |= SESSION_ON_POOL;
-    return;
-  }
-  s->flags = (s->flags & ~SESSION_ON_POOL) | s->flags_after_pool;
-  s->flags_after_pool = 0;
 }
 
 session_status_t session_read(session_t *s, char *buf, size_t cap,

@@ -47,12 +47,30 @@ int session_set_alpn(session_t *s, const unsigned char *wire, size_t len) {
 }
 
 void session_enable(session_t *s, unsigned hook) {
-  /* A pool thread reads the flags during its step: the change waits. */
-  if (session_has(s, SESSION_ON_POOL))
+  /* A pool thread uses the flags and the SSL during its step: the change
+   * waits for its end. */
+  if (session_has(s, SESSION_ON_POOL)) {
     s->flags_after_pool |= hook;
-  else
-    s->flags |= hook;
+    return;
+  }
+  s->flags |= hook;
   session_install_hook(s, hook);
+}
+
+void session_set_on_pool(session_t *s, int on_pool) {
+  unsigned waiting = s->flags_after_pool;
+
+  if (on_pool) {
+    s->flags |= SESSION_ON_POOL;
+    return;
+  }
+  s->flags &= ~SESSION_ON_POOL;
+  s->flags_after_pool = 0;
+  for (unsigned bit = 1; waiting != 0; bit <<= 1) {
+    if (waiting & bit)
+      session_enable(s, bit);
+    waiting &= ~bit;
+  }
 }
 
 int session_set_psk_hint(session_t *s, const char *hint) {

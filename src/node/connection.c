@@ -51,7 +51,6 @@ static void call_js_status(connection_t *c, int which, int status) {
   connection_call(c, which, 1, &arg);
 }
 
-/* Sends whatever ciphertext the session produced. */
 /* Ciphertext of at least this size that the socket cannot take at once
  * is queued in the storage it was encrypted into rather than copied. */
 #define SEND_IN_PLACE (16 * 1024)
@@ -383,7 +382,7 @@ static void step_done(void *arg, session_status_t st, const char *deferred,
 /* The handshake step goes to the thread pool when the session allows it
  * (no hook could be called) and the loop has other work. */
 static int offload_step(connection_t *c) {
-  if (c->offloaded || c->transport.kind == TRANSPORT_JS || c->trace ||
+  if (c->offloaded || c->transport.kind == TRANSPORT_JS ||
       !session_may_offload(&c->session) ||
       !offload_wanted(c->inst->carrying_data > 0))
     return 0;

@@ -111,7 +111,7 @@ static napi_value connection_setup(napi_env env, napi_callback_info info) {
   session_set_verify(&c->session, mode);
   if (c->trace)
     session_trace(&c->session);
-  for (unsigned bit = 1; bit != 0 && c->early_hooks != 0; bit <<= 1) {
+  for (unsigned bit = 1; c->early_hooks != 0; bit <<= 1) {
     if (c->early_hooks & bit)
       session_enable(&c->session, bit);
     c->early_hooks &= ~bit;
