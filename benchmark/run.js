@@ -27,9 +27,18 @@ const WORKER = path.join(__dirname, 'worker.js');
 // this are flagged.
 const LOAD_LIMIT = 0.1;
 const IMPLS = ['uvtls', 'builtin'];
-// The built-in's name: node:tls, or the scenario's builtinLabel (node:https…).
-const implLabel = (impl, scenario) => (impl === 'uvtls' ? 'uvtls' :
+// UVTLS_BENCH_IMPL: 'builtin' (the "uvtls" side uses the built-in too: a
+// self-check) or 'plain' (the "uvtls" side uses no TLS at all, lib/plain.js:
+// the ceiling); otherwise uvtls.
+const MODE = process.env.UVTLS_BENCH_IMPL;
+const PLAIN = MODE === 'plain';
+// The "uvtls" side's name ('plain' in the ceiling measurement), and the
+// built-in's: node:tls, or the scenario's builtinLabel (node:https…).
+const UVTLS_LABEL = PLAIN ? 'plain' : 'uvtls';
+const implLabel = (impl, scenario) => (impl === 'uvtls' ? UVTLS_LABEL :
   (scenario && scenario.builtinLabel) || 'node:tls');
+// Failures that mark the variant n/a for that implementation at once.
+const NA_CODES = ['ERR_UVTLS_NOT_IMPLEMENTED', 'ERR_BENCH_LIMIT', 'ERR_BENCH_NOT_APPLICABLE'];
 
 // ---------------------------------------------------------------------------
 // options
@@ -57,7 +66,10 @@ function usage(code) {
   --list               list the variants and exit
 
 UVTLS_BENCH_IMPL=builtin makes the "uvtls" side use node:tls too (to check
-the suite itself; ratios should then be about 1.0).`;
+the suite itself; ratios should then be about 1.0).
+UVTLS_BENCH_IMPL=plain makes the "uvtls" side use no TLS at all (node:net,
+node:http, node:http2 h2c; the ratio plain / built-in is the ceiling of any
+TLS implementation's speed-up; handshake, resume and flood are n/a).`;
   (code ? process.stderr : process.stdout).write(`${text}\n`);
   process.exit(code);
 }
@@ -357,7 +369,7 @@ function firstLine(s) {
 // main
 
 function preflight() {
-  if (process.env.UVTLS_BENCH_IMPL === 'builtin') return null;
+  if (MODE === 'builtin' || PLAIN) return null;
   try {
     execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..'))})`],
                  { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
@@ -377,8 +389,12 @@ async function main() {
               `${opts.durationSec} s per measurement${opts.quick ? ' (quick)' : ''}`);
   console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, ` +
               `${os.cpus().length} × ${os.cpus()[0] && os.cpus()[0].model}, ${os.platform()} ${os.release()}`);
-  if (process.env.UVTLS_BENCH_IMPL === 'builtin') {
+  if (MODE === 'builtin') {
     console.log('UVTLS_BENCH_IMPL=builtin: the "uvtls" side uses node:tls too (self-check; ratios ≈ 1.0)');
+  } else if (PLAIN) {
+    console.log('UVTLS_BENCH_IMPL=plain: the "uvtls" column (plain) is plain TCP, no TLS: node:net, ' +
+                'node:http, node:http2 h2c on every end (the fixed side of the HTTP scenarios too); ' +
+                'plain / built-in is the ceiling of any TLS implementation\'s speed-up');
   }
   certDir = certs.generate();
   const uvtlsUnavailable = preflight();
@@ -395,7 +411,8 @@ async function main() {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0] && os.cpus()[0].model,
       platform: `${os.platform()} ${os.release()}`,
-      uvtlsImpl: process.env.UVTLS_BENCH_IMPL === 'builtin' ? 'builtin (UVTLS_BENCH_IMPL)' : 'uvtls',
+      uvtlsImpl: MODE === 'builtin' ? 'builtin (UVTLS_BENCH_IMPL)' :
+        PLAIN ? 'plain TCP, no TLS (UVTLS_BENCH_IMPL=plain)' : 'uvtls',
       options: { rounds: opts.rounds, durationSec: opts.durationSec, quick: opts.quick,
                  filters: opts.filters, idleConnections: opts.idleConnections,
                  fileMiB: opts.fileMiB, clientContext: opts.clientContext },
@@ -451,9 +468,9 @@ async function main() {
           }
         } else {
           st.errors.push({ round: round + 1, code: r.code, error: r.error });
-          line += `FAILED: ${r.code ? `${r.code}: ` : ''}${firstLine(r.error)}`;
-          if (r.code === 'ERR_UVTLS_NOT_IMPLEMENTED' || r.code === 'ERR_BENCH_LIMIT' ||
-              /cannot load uvtls/.test(r.error)) {
+          line += `${r.code === 'ERR_BENCH_NOT_APPLICABLE' ? 'n/a' : 'FAILED'}: ` +
+            `${r.code ? `${r.code}: ` : ''}${firstLine(r.error)}`;
+          if (NA_CODES.includes(r.code) || /cannot load uvtls/.test(r.error)) {
             st.na = `${r.code ? `${r.code}: ` : ''}${r.error}`;
           } else if (st.errors.length >= 2) {
             st.na = `${r.code ? `${r.code}: ` : ''}${firstLine(r.error)} (failed ${st.errors.length}×, skipping)`;
@@ -493,8 +510,8 @@ async function main() {
 
     const w = [34, 26, 28];
     const bl = implLabel('builtin', scenario);
-    console.log(`  ${pad('metric', w[0])}${pad('uvtls median [min–max]', w[1])}` +
-                `${pad(`${bl} median [min–max]`, w[2])}uvtls/${bl}`);
+    console.log(`  ${pad('metric', w[0])}${pad(`${UVTLS_LABEL} median [min–max]`, w[1])}` +
+                `${pad(`${bl} median [min–max]`, w[2])}${UVTLS_LABEL}/${bl}`);
     for (const m of entry.metrics) {
       console.log(`  ${pad(`${m.label} (${m.unit})`, w[0])}${pad(cell(m.uvtls), w[1])}` +
                   `${pad(cell(m.builtin), w[2])}${ratioText(m.ratio, m.better)}`);
@@ -511,6 +528,8 @@ async function main() {
         console.log(`  WARNING: different ${what} negotiated: uvtls ${u}, node:tls ${b}`);
         entry.warnings = [...(entry.warnings || []),
                           `different ${what} negotiated: uvtls ${u}, node:tls ${b}`];
+      } else if (PLAIN && b) {
+        console.log(`  ${what} (${bl}): ${b}`);
       } else if (u || b) {
         console.log(`  ${what}: ${u || b}`);
       }
@@ -534,10 +553,12 @@ async function main() {
   console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, ` +
               `${os.cpus().length} × ${os.cpus()[0] && os.cpus()[0].model}; ` +
               `median of ${opts.rounds} rounds, ${opts.durationSec} s each, client context ${opts.clientContext}` +
-              `${process.env.UVTLS_BENCH_IMPL === 'builtin' ? ' — UVTLS_BENCH_IMPL=builtin (self-check)' : ''}.\n`);
+              `${MODE === 'builtin' ? ' — UVTLS_BENCH_IMPL=builtin (self-check)' : ''}` +
+              `${PLAIN ? ' — UVTLS_BENCH_IMPL=plain: the plain column is plain TCP, no TLS (node:net, ' +
+                'node:http, node:http2 h2c), the ceiling for any TLS implementation' : ''}.\n`);
   const labels = [...new Set(variants.map((v) => implLabel('builtin', v.scenario)))];
   const builtinName = labels.length === 1 ? labels[0] : 'built-in';
-  console.log(`| Scenario | Metric | uvtls | ${builtinName} | uvtls / ${builtinName} |`);
+  console.log(`| Scenario | Metric | ${UVTLS_LABEL} | ${builtinName} | ${UVTLS_LABEL} / ${builtinName} |`);
   console.log('|---|---|---:|---:|---:|');
   const notes = [];
   for (const e of results) {
@@ -558,7 +579,7 @@ async function main() {
     }
   }
   console.log('\n↑ higher is better, ↓ lower is better (no arrow: context, neither is better); ' +
-              `the ratio is uvtls ÷ ${builtinName} (above 1 is better for ↑, below 1 is better for ↓).`);
+              `the ratio is ${UVTLS_LABEL} ÷ ${builtinName} (above 1 is better for ↑, below 1 is better for ↓).`);
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   console.log(`\ntotal time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s`);
   writeJson();

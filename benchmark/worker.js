@@ -41,8 +41,20 @@ process.on('disconnect', () => process.exit(0));
 // role listed in the scenario's `builtinRoles` (the fixed side: the load
 // generator of a server benchmark, the server of a client benchmark) always
 // gets the built-in.
+// UVTLS_BENCH_IMPL=builtin: the "uvtls" side gets the built-in as well.
+// UVTLS_BENCH_IMPL=plain: the "uvtls" side gets lib/plain.js (no TLS: net,
+// http, http2 h2c) on every role, the fixed side included, since a plain end
+// cannot talk to a TLS one; wrk and h2load get http:// URLs. Scenarios about
+// the handshake itself fail with ERR_BENCH_NOT_APPLICABLE.
 function loadImpl(impl, scenario, role) {
   const name = scenario.module || 'tls';
+  if (impl !== 'builtin' && process.env.UVTLS_BENCH_IMPL === 'plain') {
+    const plain = require('./lib/plain');
+    const na = plain.notApplicable(scenario.name);
+    if (na) throw na;
+    require('./lib/loadgen').usePlain();
+    return plain[name];
+  }
   if (impl === 'builtin' || process.env.UVTLS_BENCH_IMPL === 'builtin' ||
       (scenario.builtinRoles || []).includes(role)) {
     return require(`node:${name}`);

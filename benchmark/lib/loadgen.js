@@ -18,6 +18,15 @@ const BODY = 'hello world\n';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
+// The URL scheme wrk and h2load are pointed at: https, or http for the
+// plain-TCP ceiling (UVTLS_BENCH_IMPL=plain, see plain.js; worker.js calls
+// usePlain() in a process that runs the plain side), where h2load speaks
+// h2c with prior knowledge.
+let scheme = 'https';
+function usePlain() {
+  scheme = 'http';
+}
+
 // An executable `name` on PATH (no process started). UVTLS_BENCH_LOADGEN=node
 // hides the tools, so that the Node fallback can be checked.
 function hasTool(name) {
@@ -92,7 +101,7 @@ async function wrk({ port, connections, durationMs, close }) {
   const sec = Math.max(1, Math.round(durationMs / 1000));
   const args = ['-t', '1', '-c', String(connections), '-d', `${sec}s`, '--timeout', '5s',
                 '-s', WRK_SCRIPT, ...(close ? ['-H', 'Connection: close'] : []),
-                `https://${HOST}:${port}/`];
+                `${scheme}://${HOST}:${port}/`];
   const { stdout, childCpuUs } = await runTool('wrk', args, sec * 1000 + 30000);
   const line = stdout.split('\n').find((l) => l.startsWith('WRK-RESULT '));
   if (!line) throw new Error(`wrk printed no result:\n${stdout.slice(-1500)}`);
@@ -111,15 +120,16 @@ async function wrk({ port, connections, durationMs, close }) {
 async function h2load({ port, clients, streams, durationMs, requests }) {
   const args = ['-t', '1', '-c', String(clients), '-m', String(streams),
                 ...(requests ? ['-n', String(requests)] : ['-D', `${Math.round(durationMs)}ms`]),
-                `https://${HOST}:${port}/`];
+                `${scheme}://${HOST}:${port}/`];
   const { stdout, childCpuUs } = await runTool('h2load', args, (durationMs || 0) + 30000);
   const finished = /finished in ([\d.]+)(ms|s)/.exec(stdout);
   const reqs = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(stdout);
   const codes = /status codes: (\d+) 2xx/.exec(stdout);
   const proto = /Application protocol: (\S+)/.exec(stdout);
   if (!finished || !reqs || !codes) throw new Error(`cannot read h2load's output:\n${stdout.slice(-1500)}`);
-  if (!proto || proto[1] !== 'h2') {
-    throw new Error(`h2load did not negotiate h2 (${proto ? proto[1] : 'no protocol'})`);
+  const expected = scheme === 'https' ? 'h2' : 'h2c';
+  if (!proto || proto[1] !== expected) {
+    throw new Error(`h2load did not negotiate ${expected} (${proto ? proto[1] : 'no protocol'})`);
   }
   const [, , , , succeeded, failed, errored, timeout] = reqs.slice(0, 8).map(Number);
   const ok = Math.min(succeeded, Number(codes[1]));
@@ -243,4 +253,4 @@ async function h2Loop(http2, { port, ca, sessions, streams, durationMs }) {
   return { ...res, elapsedMs };
 }
 
-module.exports = { hasTool, wrk, h2load, httpsLoop, h2Loop, BODY, HOST };
+module.exports = { hasTool, wrk, h2load, httpsLoop, h2Loop, usePlain, BODY, HOST };
