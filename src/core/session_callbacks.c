@@ -146,6 +146,16 @@ static void on_keylog(const SSL *ssl, const char *line) {
     s->hooks->keylog(s, line);
 }
 
+/* OpenSSL formats every secret of every handshake as text once its context
+ * has a keylog callback: installed when a first session wants the lines,
+ * and kept (the context's other sessions ignore them). Pool threads may
+ * read the pointer meanwhile; either value is right for their sessions,
+ * which have no keylog hook. */
+static void install_keylog(SSL_CTX *ctx) {
+  if (SSL_CTX_get_keylog_callback(ctx) != on_keylog)
+    SSL_CTX_set_keylog_callback(ctx, on_keylog);
+}
+
 /* A server that has a servername callback acknowledges the client's SNI
  * and keeps the name in the session. */
 static int accept_servername(SSL *ssl, int *alert, void *arg) {
@@ -212,7 +222,6 @@ void session_install_callbacks(SSL_CTX *ctx, int acknowledge_sni) {
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
   if (acknowledge_sni)
     SSL_CTX_set_tlsext_servername_callback(ctx, accept_servername);
-  SSL_CTX_set_keylog_callback(ctx, on_keylog);
   SSL_CTX_set_tlsext_status_cb(ctx, on_status);
   SSL_CTX_sess_set_new_cb(ctx, on_new_session);
   SSL_CTX_sess_set_get_cb(ctx, on_get_session);
@@ -228,6 +237,9 @@ void session_install_hook(session_t *s, unsigned hook) {
   switch (hook) {
   case SESSION_HOOK_CONTEXT:
     SSL_set_cert_cb(s->ssl, on_cert, s);
+    break;
+  case SESSION_HOOK_KEYLOG:
+    install_keylog(SSL_get_SSL_CTX(s->ssl));
     break;
   case SESSION_HOOK_PSK:
     if (session_is_server(s))
