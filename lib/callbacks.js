@@ -39,6 +39,14 @@ function syncServername(socket, handle) {
   }
 }
 
+// What 'data' would do at once: the socket flows, holds nothing back and
+// has its wrapper as the only listener.
+function canReadDirectly(socket) {
+  const rs = socket._readableState;
+  return rs.flowing === true && rs.length === 0 && !rs.ended && !socket.destroyed &&
+    socket.listenerCount('data') === 1;
+}
+
 const callbacks = {
   onconnect(status) {
     const socket = this[kOwner];
@@ -67,9 +75,14 @@ const callbacks = {
     } else if (length !== chunk.length) {
       chunk = chunk.subarray(0, length);
     }
-    socket[kState].bytesRead += chunk.length;
+    const state = socket[kState];
+    state.bytesRead += chunk.length;
     socket._unrefTimer();
     if (hasOnread(socket)) return deliverOnread(socket, chunk);
+    if (state.directReader !== null && canReadDirectly(socket)) {
+      state.directReader(chunk);
+      return true;
+    }
     return socket.push(chunk);
   },
   onend() {

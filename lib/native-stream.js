@@ -8,6 +8,7 @@
 // certificate, addresses) comes from the TLS socket underneath.
 
 const { TLSSocket, registerTLSSocketClass } = require('./socket');
+const { kState } = require('./symbols');
 const { nodeStreamWrapper } = require('./handle');
 
 const kTLSSocket = Symbol('kTLSSocket');
@@ -35,6 +36,11 @@ function defineClass() {
     constructor(tlsSocket) {
       super(tlsSocket);
       this[kTLSSocket] = tlsSocket;
+      // The plaintext goes to the native consumer as the wrapper's 'data'
+      // listener would send it, without the stream machinery in between.
+      tlsSocket[kState].directReader = (chunk) => {
+        if (this._handle) this._handle.readBuffer(chunk);
+      };
       // A client still handshaking: its consumer starts on 'connect', once
       // the TLS session (and its ALPN protocol) is established.
       if (tlsSocket.connecting || tlsSocket.secureConnecting) {

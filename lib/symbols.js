@@ -25,6 +25,9 @@ class SocketState {
     this.shutdownCb = null;
     this.bytesRead = 0;
     this.closeHadError = false;
+    // A native-stream wrapper that takes the plaintext straight from the
+    // native side while the socket flows with nothing buffered.
+    this.directReader = null;
   }
 }
 
