@@ -199,4 +199,59 @@ describe('uvtls/http2', function () {
     await h.delay(50);
     return { garbage, events };
   });
+
+  // Bodies of several MiB both ways on concurrent streams, each end reading
+  // in bursts with pauses: the plaintext reaches nghttp2 whole and in order
+  // whether it goes straight to it or waits in the socket's buffer.
+  differential('large bodies on concurrent streams, read with pauses, arrive whole', async (client, server) => {
+    const SIZE = 3 * 1024 * 1024;
+    const bodies = new Map();
+    const body = (seed) => {
+      if (!bodies.has(seed)) {
+        const buf = Buffer.allocUnsafe(SIZE);
+        for (let i = 0; i < SIZE; i++) buf[i] = (i * seed + (i >> 11)) % 251;
+        bodies.set(seed, buf);
+      }
+      return bodies.get(seed);
+    };
+    const digest = (buf) => require('crypto').createHash('sha256').update(buf).digest('hex');
+    // Reads `stream` in bursts: paused for a few ms after every 256 KiB.
+    const readInBursts = (stream) => new Promise((resolve) => {
+      const chunks = [];
+      let since = 0;
+      stream.on('data', (chunk) => {
+        chunks.push(chunk);
+        since += chunk.length;
+        if (since >= 256 * 1024) {
+          since = 0;
+          stream.pause();
+          setTimeout(() => stream.resume(), 3);
+        }
+      });
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    const srv = await listen(server, {}, async (req, res) => {
+      const got = await readInBursts(req);
+      res.setHeader('x-got', `${got.length}:${digest(got)}`);
+      res.end(body(Number(req.headers['x-seed']) + 1));
+    });
+    const session = client.http2.connect(`https://localhost:${srv.address().port}`, { ca: fx.ca });
+    session.on('error', () => {});
+    const results = await Promise.all([3, 5, 7, 11].map((seed) => new Promise((resolve) => {
+      const req = session.request({ ':path': '/', ':method': 'POST', 'x-seed': String(seed) });
+      let headers;
+      req.on('response', (hdrs) => { headers = hdrs; });
+      req.on('error', (err) => resolve({ error: h.errorShape(err) }));
+      readInBursts(req).then((got) => resolve({
+        status: headers[':status'],
+        serverGot: headers['x-got'],
+        sent: `${SIZE}:${digest(body(seed))}`,
+        clientGot: got.length === SIZE && got.equals(body(seed + 1)),
+      }));
+      req.end(body(seed));
+    })));
+    await closeSession(session);
+    for (const r of results) assert.strictEqual(r.serverGot, r.sent);
+    return results;
+  });
 });
