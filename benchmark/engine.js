@@ -24,8 +24,8 @@ const out = path.join(root, 'build', 'bench-native');
 const binary = path.join(out, 'engine');
 const SOURCES = ['session', 'session_callbacks', 'session_config', 'session_info', 'bio',
   'ticket_keys'].map((name) => `src/core/${name}.c`)
-  .concat('test/native/harness.c', 'benchmark/native/engine.c');
-const FLAGS = ['-O2', '-DNDEBUG', '-Isrc', '-Itest/native'];
+  .concat('test/native/harness.c', 'benchmark/native/engine.c', 'benchmark/native/engine_identity.c');
+const FLAGS = ['-O2', '-DNDEBUG', '-Wall', '-Wextra', '-Isrc', '-Itest/native'];
 const LIBS = ['-lssl', '-lcrypto'];
 const PASSED = ['--seconds', '--count', '--filter', '--cipher-list', '--ciphersuites'];
 
