@@ -66,6 +66,7 @@ int session_handshake_done(const session_t *s) {
   return session_has(s, SESSION_ESTABLISHED);
 }
 
+#ifndef NDEBUG /* only the assertions ask */
 static int transition_allowed(session_state_t from, session_state_t to) {
   switch (to) {
   case SESSION_WAIT_CONTEXT:
@@ -79,6 +80,7 @@ static int transition_allowed(session_state_t from, session_state_t to) {
   }
   return 0;
 }
+#endif
 
 void session_enter(session_t *s, session_state_t next) {
   assert(transition_allowed(s->state, next));
