@@ -4,6 +4,7 @@
 // the same.
 
 const assert = require('assert');
+const crypto = require('crypto');
 const net = require('net');
 const builtinHttp2 = require('http2');
 const builtinHttps = require('https');
@@ -214,7 +215,7 @@ describe('uvtls/http2', function () {
       }
       return bodies.get(seed);
     };
-    const digest = (buf) => require('crypto').createHash('sha256').update(buf).digest('hex');
+    const digest = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
     // Reads `stream` in bursts: paused for a few ms after every 256 KiB.
     const readInBursts = (stream) => new Promise((resolve) => {
       const chunks = [];

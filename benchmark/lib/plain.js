@@ -73,6 +73,11 @@ function answer(sock, protocol) {
   return sock;
 }
 
+// The (options, listener) of createServer() and connect(), either omitted.
+function optionsAndListener(options, listener) {
+  return typeof options === 'function' ? [{}, options] : [options || {}, listener];
+}
+
 // Makes `server` emit 'secureConnection' for every accepted connection, as
 // a TLS server does after the handshake.
 function emitSecureConnection(server, protocol) {
@@ -84,11 +89,8 @@ function emitSecureConnection(server, protocol) {
 // tls
 
 const tls = {
-  createServer(options, listener) {
-    if (typeof options === 'function') {
-      listener = options;
-      options = {};
-    }
+  createServer(...args) {
+    const [options, listener] = optionsAndListener(...args);
     const server = emitSecureConnection(net.createServer(withoutTls(options)),
                                         pinned(options));
     if (listener) server.on('secureConnection', listener);
@@ -123,11 +125,8 @@ const tls = {
 // https: node:http's server, Agent and client.
 
 const https = {
-  createServer(options, listener) {
-    if (typeof options === 'function') {
-      listener = options;
-      options = {};
-    }
+  createServer(...args) {
+    const [options, listener] = optionsAndListener(...args);
     return emitSecureConnection(http.createServer(withoutTls(options), listener), 'plain');
   },
   Agent: class Agent extends http.Agent {
@@ -163,18 +162,12 @@ function plainArgs(args) {
 // http2: h2c (HTTP/2 over TCP with prior knowledge).
 
 const h2 = {
-  createSecureServer(options, listener) {
-    if (typeof options === 'function') {
-      listener = options;
-      options = {};
-    }
+  createSecureServer(...args) {
+    const [options, listener] = optionsAndListener(...args);
     return emitSecureConnection(http2.createServer(withoutTls(options), listener), 'plain');
   },
-  connect(authority, options, listener) {
-    if (typeof options === 'function') {
-      listener = options;
-      options = {};
-    }
+  connect(authority, ...args) {
+    const [options, listener] = optionsAndListener(...args);
     return http2.connect(plainUrl(authority), withoutTls(options), listener);
   },
   constants: http2.constants,
